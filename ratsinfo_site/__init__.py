@@ -1,0 +1,3 @@
+"""ratsinfo-site: a static, searchable archive of council resolutions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m ratsinfo_site``."""
+
+from ratsinfo_site.cli import main
+
+raise SystemExit(main())

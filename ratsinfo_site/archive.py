@@ -1,0 +1,260 @@
+"""The archive: public resolutions grouped into sessions, committees, topics and years.
+
+Non-public resolutions, closed agenda items and non-public sessions are dropped here;
+nothing after this stage can see them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ratsinfo_site.errors import Problem
+from ratsinfo_site.load import RawDocument
+from ratsinfo_site.model import (
+    COMMITTEE_KEYS,
+    TOPIC_KEYS,
+    Consultation,
+    Description,
+    Resolution,
+    SessionFile,
+    parse_description,
+    parse_resolution,
+    parse_session,
+)
+from ratsinfo_site.slugs import slugify
+
+
+def natural_key(text: str) -> tuple:
+    """Sort ``TOP 10`` after ``TOP 9`` and ``2021/7/014`` after ``2021/7/2``."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text))
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    """One public agenda item: a resolution as consulted in this session."""
+
+    resolution: Resolution
+    consultation: Consultation
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session (Sitzung): a committee meeting on one date."""
+
+    committee: str
+    date: dt.date
+    slug: str
+    info: SessionFile | None
+    items: tuple[SessionItem, ...]
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+@dataclass(frozen=True)
+class Committee:
+    """A committee (Gremium) with its public sessions."""
+
+    name: str
+    slug: str
+    short: str
+    description: str
+    body: Markup
+    sessions: tuple[Session, ...]
+    resolutions: tuple[Resolution, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic (Thema) with its public resolutions."""
+
+    name: str
+    slug: str
+    description: str
+    body: Markup
+    resolutions: tuple[Resolution, ...]
+
+
+@dataclass(frozen=True)
+class Year:
+    """A calendar year: resolutions by their date, sessions by theirs."""
+
+    year: int
+    resolutions: tuple[Resolution, ...]
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything that is published, in display order (newest first)."""
+
+    resolutions: tuple[Resolution, ...]
+    sessions: tuple[Session, ...]
+    committees: tuple[Committee, ...]
+    topics: tuple[Topic, ...]
+    years: tuple[Year, ...]
+    referenced_by: dict[str, tuple[Resolution, ...]] = field(default_factory=dict)
+    related: dict[str, tuple[Resolution, ...]] = field(default_factory=dict)
+
+
+def _newest_first(resolutions: Iterable[Resolution]) -> tuple[Resolution, ...]:
+    ordered = sorted(resolutions, key=lambda r: natural_key(r.reference), reverse=True)
+    return tuple(sorted(ordered, key=lambda r: r.date, reverse=True))
+
+
+def _check_unique(named: Iterable[tuple[str, str, int, str]], what: str) -> list[Problem]:
+    """Report equal slugs: ``named`` yields (slug, path, line, name)."""
+    first: dict[str, tuple[str, int, str]] = {}
+    problems = []
+    for slug, path, line, name in named:
+        if slug in first and first[slug][2] != name:
+            other_path, other_line, other = first[slug]
+            problems.append(Problem(path, line, f"{what} '{name}' has the same address "
+                                    f"'{slug}' as '{other}' in {other_path}:{other_line}"))
+            problems.append(Problem(other_path, other_line, f"{what} '{other}' has the same "
+                                    f"address '{slug}' as '{name}' in {path}:{line}"))
+        elif slug in first and what == "reference":
+            problems.append(Problem(path, line, f"duplicate reference '{name}': also in "
+                                    f"{first[slug][0]}:{first[slug][1]}"))
+            problems.append(Problem(first[slug][0], first[slug][1], f"duplicate reference "
+                                    f"'{name}': also in {path}:{line}"))
+        else:
+            first.setdefault(slug, (path, line, name))
+    return problems
+
+
+def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]) -> list[Problem]:
+    problems = _check_unique(
+        [(r.slug, r.source, r.line, r.reference) for r in resolutions]
+        + [(slugify(a.reference), r.source, a.line, a.reference)
+           for r in resolutions for a in r.aliases], "reference")
+    known = {r.reference for r in resolutions}
+    for r in resolutions:
+        problems += [Problem(r.source, ref.line, f"related '{ref.reference}' names no "
+                             f"resolution") for ref in r.related if ref.reference not in known]
+    for s in sessions:
+        problems += [Problem(s.source, ref.line, f"agenda entry '{ref.reference}' names no "
+                             f"resolution") for ref in s.agenda if ref.reference not in known]
+    return problems
+
+
+def parse_all(docs: dict[str, list[RawDocument]], files_dir: Path):
+    """Every file to its record; the records of files with errors are left out."""
+    problems: list[Problem] = []
+
+    def collect(pairs):
+        records = []
+        for record, found in pairs:
+            problems.extend(found)
+            if record is not None:
+                records.append(record)
+        return records
+
+    resolutions = collect(parse_resolution(d, files_dir) for d in docs["resolutions"])
+    sessions = collect(parse_session(d) for d in docs["sessions"])
+    committees = collect(parse_description(d, COMMITTEE_KEYS) for d in docs["committees"])
+    topics = collect(parse_description(d, TOPIC_KEYS) for d in docs["topics"])
+    problems += _check_references(resolutions, sessions)
+    return resolutions, sessions, committees, topics, problems
+
+
+def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> list[Session]:
+    by_key: dict[tuple[str, dt.date], list] = defaultdict(list)
+    for r in resolutions:
+        for c in r.consultations:
+            by_key[(c.committee, c.date)].append(SessionItem(r, c))
+    info = {(s.committee, s.date): s for s in files if s.public}
+    sessions = []
+    for key in sorted(set(by_key) | set(info), key=lambda k: (k[1], k[0]), reverse=True):
+        session_file = info.get(key)
+        order = {ref.reference: i for i, ref in enumerate(session_file.agenda)} \
+            if session_file else {}
+        items = sorted(by_key[key], key=lambda it: (
+            order.get(it.resolution.reference, len(order)),
+            natural_key(it.consultation.agenda_item or "\uffff"),
+            natural_key(it.resolution.reference)))
+        sessions.append(Session(key[0], key[1], f"{key[1].isoformat()}-{slugify(key[0])}",
+                                session_file, tuple(items)))
+    return sessions
+
+
+def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[str]) -> Resolution:
+    """The resolution as published: closed items and links to non-public papers gone."""
+    return replace(
+        r,
+        consultations=tuple(c for c in r.consultations
+                            if c.public and (c.committee, c.date) not in closed),
+        related=tuple(ref for ref in r.related if ref.reference in public_refs),
+    )
+
+
+def build_archive(resolutions: list[Resolution], session_files: list[SessionFile],
+                  committee_files: list[Description], topic_files: list[Description]
+                  ) -> tuple[Archive, list[Problem]]:
+    """Group the public records; report names that collide in their address."""
+    public_refs = {r.reference for r in resolutions if r.public}
+    closed = {(s.committee, s.date) for s in session_files if not s.public}
+    published = _newest_first(_publish(r, closed, public_refs) for r in resolutions if r.public)
+    sessions = _sessions(published, session_files)
+
+    committee_names: dict[str, tuple[str, int]] = {}
+    for r in published:
+        for c in r.consultations:
+            committee_names.setdefault(c.committee, (r.source, c.line))
+    for s in sessions:
+        if s.info:
+            committee_names.setdefault(s.committee, (s.info.source, s.info.line))
+    for d in committee_files:
+        committee_names[d.name] = (d.source, d.line)
+    topic_names: dict[str, tuple[str, int]] = {}
+    for r in published:
+        for t in r.topics:
+            topic_names.setdefault(t, (r.source, r.line))
+    for d in topic_files:
+        topic_names[d.name] = (d.source, d.line)
+    problems = _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in committee_names.items()],
+                             "committee")
+    problems += _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in topic_names.items()],
+                              "topic")
+
+    committees = []
+    committee_info = {d.name: d for d in committee_files}
+    for name in sorted(committee_names, key=str.lower):
+        d = committee_info.get(name)
+        own = tuple(s for s in sessions if s.committee == name)
+        seen = {it.resolution.reference: it.resolution for s in own for it in s.items}
+        committees.append(Committee(name, slugify(name), d.short if d else "",
+                                    d.description if d else "", d.body if d else Markup(""),
+                                    own, _newest_first(seen.values())))
+    topic_info = {d.name: d for d in topic_files}
+    by_topic: dict[str, list[Resolution]] = defaultdict(list)
+    for r in published:
+        for t in r.topics:
+            by_topic[t].append(r)
+    topics = [Topic(name, slugify(name), topic_info[name].description if name in topic_info
+                    else "", topic_info[name].body if name in topic_info else Markup(""),
+                    tuple(by_topic[name])) for name in sorted(topic_names, key=str.lower)]
+    years = [Year(y, tuple(r for r in published if r.year == y),
+                  tuple(s for s in sessions if s.year == y))
+             for y in sorted({r.year for r in published} | {s.year for s in sessions},
+                             reverse=True)]
+    by_ref = {r.reference: r for r in published}
+    referenced_by: dict[str, list[Resolution]] = defaultdict(list)
+    for r in published:
+        for ref in r.related:
+            referenced_by[ref.reference].append(r)
+    archive = Archive(
+        resolutions=published, sessions=tuple(sessions), committees=tuple(committees),
+        topics=tuple(topics), years=tuple(years),
+        referenced_by={k: tuple(v) for k, v in referenced_by.items()},
+        related={r.reference: tuple(by_ref[x.reference] for x in r.related) for r in published},
+    )
+    return archive, problems

@@ -1,0 +1,92 @@
+"""Site settings: ``site.toml`` in the site root, then command-line overrides."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ratsinfo_site.errors import BuildError, Problem, warning
+
+LANGUAGES = ("de", "en")
+KNOWN_KEYS = {
+    "title", "body", "base_url", "language", "content_dir", "layouts_dir", "output_dir",
+}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything the build needs to know about one site."""
+
+    root: Path
+    title: str = ""
+    body: str = ""
+    base_url: str = "/"
+    language: str = "de"
+    content_dir: Path = field(default=Path("content"))
+    layouts_dir: Path = field(default=Path("layouts"))
+    output_dir: Path = field(default=Path("public"))
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``, with a slash at both ends."""
+        path = urlsplit(self.base_url).path.strip("/")
+        return f"/{path}/" if path else "/"
+
+    @property
+    def host(self) -> str | None:
+        """``scheme://host`` of ``base_url``, or None when it has none."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+        return None
+
+
+def _line_of(text: str, key: str) -> int:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def load_config(config_file: Path | None = None, **overrides: object) -> SiteConfig:
+    """Read ``site.toml`` (if any) and apply overrides that are not None.
+
+    Paths in the file are relative to its folder; override paths are taken as given.
+    """
+    given = config_file is not None
+    config_file = config_file or Path("site.toml")
+    root = config_file.resolve().parent
+    shown = str(config_file)
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    if config_file.is_file():
+        text = config_file.read_bytes().decode("utf-8-sig", errors="replace")
+        try:
+            values = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+            raise BuildError([Problem(shown, line, f"broken TOML: {exc}")]) from None
+        for key, value in values.items():
+            line = _line_of(text, key)
+            if key not in KNOWN_KEYS:
+                problems.append(warning(shown, line, f"unknown key '{key}' (ignored)"))
+            elif not isinstance(value, str):
+                problems.append(Problem(shown, line, f"'{key}' must be a string"))
+        if values.get("language", "de") not in LANGUAGES:
+            problems.append(Problem(shown, _line_of(text, "language"),
+                                    f"'language' must be one of {', '.join(LANGUAGES)}"))
+    elif given:
+        raise BuildError([Problem(shown, 1, "config file not found")])
+    if any(not p.warning for p in problems):
+        raise BuildError(problems)
+    settings = {k: v for k, v in values.items() if k in KNOWN_KEYS}
+    settings.update({k: v for k, v in overrides.items() if v is not None and k in KNOWN_KEYS})
+    config = SiteConfig(root=root, warnings=tuple(problems))
+    for key in ("content_dir", "layouts_dir", "output_dir"):
+        if key in settings:
+            settings[key] = root / Path(str(settings[key]))
+        else:
+            settings[key] = root / getattr(config, key)
+    return replace(config, **settings)

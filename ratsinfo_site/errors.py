@@ -1,0 +1,38 @@
+"""Problems found in the input: errors stop the build, warnings do not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    """A problem that does not stop the build."""
+    return Problem(path, line, message, warning=True)
+
+
+class BuildError(Exception):
+    """Raised when the input has errors; carries every problem of the run."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop the build."""
+    return [p for p in problems if not p.warning]

@@ -1,0 +1,170 @@
+"""Read content files: front matter with the line of every key, and the body."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from ratsinfo_site.errors import Problem
+
+KINDS = ("resolutions", "sessions", "committees", "topics")
+KeyPath = tuple[Any, ...]
+
+
+class Unparsed:
+    """A value YAML could not turn into data; its problem is already reported."""
+
+    def __repr__(self) -> str:
+        return "<unparsed>"
+
+
+UNPARSED = Unparsed()
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One content file: its front matter, where each key stands, and its body."""
+
+    path: Path
+    shown: str
+    meta: dict[Any, Any]
+    lines: dict[KeyPath, int]
+    body: str
+    body_line: int
+    problems: tuple[Problem, ...] = field(default=())
+
+    def line(self, *key: Any) -> int:
+        """The line of a key path, or of its nearest parent; 1 for the opening ``---``."""
+        while key and key not in self.lines:
+            key = key[:-1]
+        return self.lines.get(key, 1)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that refuses anchors and aliases (no alias bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark.line)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise _AliasRefused(event.start_mark.line)
+        return super().compose_node(parent, index)
+
+
+def _construct(loader: _LineLoader, node: yaml.Node, key: KeyPath, offset: int,
+               lines: dict[KeyPath, int], problems: list[str | tuple[int, str]]) -> Any:
+    lines.setdefault(key, node.start_mark.line + offset)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            name = _construct(loader, key_node, (*key, "\0key"), offset, lines, problems)
+            if isinstance(name, list | dict):
+                name = str(name)
+            line = key_node.start_mark.line + offset
+            if name in result:
+                problems.append((line, f"'{name}' appears twice"))
+            lines[(*key, name)] = line
+            result[name] = _construct(loader, value_node, (*key, name), offset, lines, problems)
+        lines.pop((*key, "\0key"), None)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*key, i), offset, lines, problems)
+                for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError) as exc:
+        what = "impossible date" if node.tag.endswith(":timestamp") else "unreadable value"
+        problems.append((node.start_mark.line + offset, f"{what} '{node.value}' ({exc})"))
+        return UNPARSED
+
+
+def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tuple[int, str]]]:
+    """YAML text to data, key lines (1-based, shifted by ``offset``) and problems."""
+    loader = _LineLoader(text)
+    problems: list[tuple[int, str]] = []
+    lines: dict[KeyPath, int] = {}
+    try:
+        node = loader.get_single_node()
+        data = _construct(loader, node, (), offset + 1, lines, problems) if node else {}
+    except _AliasRefused as exc:
+        return {}, {}, [(exc.line + offset + 1, "YAML anchors and aliases (& and *) "
+                         "are not allowed in front matter")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset + 1 if mark else offset
+        return {}, {}, [(line, f"broken YAML: {exc.problem or exc.context}")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return {}, {}, [(offset, f"broken YAML: {type(exc).__name__}")]
+    finally:
+        loader.dispose()
+    return data, lines, problems
+
+
+def read_document(path: Path, shown: str) -> RawDocument:
+    """Read one Markdown file with YAML front matter; problems travel with it."""
+    def failed(line: int, message: str) -> RawDocument:
+        return RawDocument(path, shown, {}, {}, "", 1, (Problem(shown, line, message),))
+
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return failed(line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    handler = frontmatter.YAMLHandler()
+    if not text.strip():
+        return failed(1, "empty file: a resolution needs front matter between --- lines")
+    if not handler.detect(text) or not text.startswith("---"):
+        return failed(1, "no front matter: the file must start with a line '---'")
+    parts = handler.FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        return failed(1, "front matter is not closed by a line '---'")
+    _, fm_text, body = parts
+    fm_start = text.index(fm_text, 3)
+    offset = text.count("\n", 0, fm_start)
+    meta, lines, found = parse_yaml(fm_text, offset)
+    problems = [Problem(shown, line, message) for line, message in found]
+    if not isinstance(meta, dict):
+        problems.append(Problem(shown, 1, "front matter must be a mapping of keys to values"))
+        meta = {}
+    closing_line = text.count("\n", 0, fm_start + len(fm_text)) + 1
+    body_line = closing_line + len(body) - len(body.lstrip("\n"))
+    return RawDocument(path, shown, meta, lines, body.strip("\n"), body_line, tuple(problems))
+
+
+def find_documents(folder: Path) -> Iterator[Path]:
+    """Every ``.md`` file below ``folder`` in a stable order, hidden ones skipped."""
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(".md") and not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def show_path(path: Path, root: Path) -> str:
+    """A path as the user should see it: relative to the site root where possible."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return os.path.relpath(path, root)
+
+
+def load_content(content_dir: Path, root: Path) -> dict[str, list[RawDocument]]:
+    """Read every content file, by kind (resolutions, sessions, committees, topics)."""
+    return {kind: [read_document(p, show_path(p, root)) for p in find_documents(content_dir / kind)]
+            for kind in KINDS}

@@ -1,0 +1,493 @@
+"""Validated, frozen records of resolutions, consultations, sessions, committees, topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
+
+from ratsinfo_site.errors import Problem, warning
+from ratsinfo_site.load import UNPARSED, RawDocument
+from ratsinfo_site.markup import render_inline, render_markdown
+from ratsinfo_site.slugs import slugify
+
+OUTCOMES = (
+    "accepted", "rejected", "deferred", "referred", "withdrawn", "noted", "advised", "other",
+)
+_OUTCOME_RULES = (
+    ("withdrawn", ("zurückgezogen",)),
+    ("rejected", ("abgelehnt", "nicht beschlossen", "nicht zugestimmt", "nicht angenommen")),
+    ("deferred", ("vertagt", "zurückgestellt")),
+    ("referred", ("verwiesen",)),
+    ("noted", ("kenntnis",)),
+    ("advised", ("vorberaten", "empfohlen")),
+    ("accepted", ("beschlossen", "zugestimmt", "angenommen")),
+)
+VOTE_KEYS = ("for", "against", "abstain", "biased")
+
+
+def outcome_of(result: str) -> str | None:
+    """The outcome category a result's wording maps to, or None when none matches."""
+    lowered = result.lower()
+    for outcome, words in _OUTCOME_RULES:
+        if any(word in lowered for word in words):
+            return outcome
+    return None
+
+
+class Ref(NamedTuple):
+    """A reference to a resolution, with the line it was written on."""
+
+    reference: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Votes:
+    """Ja, Nein, Enthaltung, Befangen; None where the minutes recorded nothing."""
+
+    yes: int | None
+    no: int | None
+    abstain: int | None
+    biased: int | None
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One item on one session's agenda (Beratung)."""
+
+    committee: str
+    date: dt.date
+    role: str
+    agenda_item: str
+    result: str
+    outcome: str | None
+    public: bool
+    votes: Votes | None
+    unanimous: bool
+    line: int
+
+    @property
+    def anchor_key(self) -> str:
+        """Date and committee slug: stays put when other consultations are added."""
+        return f"{self.date.isoformat()}-{slugify(self.committee)}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file from ``content/files/`` listed by a resolution."""
+
+    title: str
+    file: str
+    source: Path
+    size: int
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Place, date, name and role under the paper."""
+
+    place: str
+    date: dt.date | None
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One paper (Vorlage/Beschluss) with everything the format can say about it."""
+
+    source: str
+    line: int
+    reference: str
+    slug: str
+    title: str
+    date: dt.date
+    public: bool
+    withdrawn: bool
+    type: str
+    topics: tuple[str, ...]
+    submitter: str
+    department: str
+    decision: Markup
+    consultations: tuple[Consultation, ...]
+    finance: Markup | tuple[tuple[str, Markup], ...]
+    signed: Signature | None
+    issued: dt.date | None
+    attachments: tuple[Attachment, ...]
+    related: tuple[Ref, ...]
+    aliases: tuple[Ref, ...]
+    details: tuple[tuple[str, Markup], ...]
+    body: Markup
+    text: str
+
+    @property
+    def year(self) -> int:
+        """The resolution's year: the year of its date."""
+        return self.date.year
+
+    @property
+    def outcome(self) -> str:
+        """Outcome of the last consultation by date; ``open`` without any."""
+        if not self.consultations or self.consultations[-1].outcome is None:
+            return "open"
+        return self.consultations[-1].outcome
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    """What a session file adds to the session (committee, date)."""
+
+    source: str
+    line: int
+    committee: str
+    date: dt.date
+    number: str
+    title: str
+    start: str
+    end: str
+    location: str
+    public: bool
+    agenda: tuple[Ref, ...]
+    body: Markup
+
+
+@dataclass(frozen=True)
+class Description:
+    """A committee or topic file: its name and what to say about it."""
+
+    source: str
+    line: int
+    name: str
+    short: str
+    description: str
+    body: Markup
+
+
+# --- reading typed values --------------------------------------------------------------
+
+_Check = Callable[[Any], tuple[Any, str | None]]
+
+
+def _text(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str):
+        return value.strip(), None
+    if isinstance(value, bool) or value is None:
+        return None, "must be text"
+    if isinstance(value, int | float | dt.date):
+        return None, f"must be text: YAML reads {value!r} as a {type(value).__name__}; quote it"
+    return None, "must be text"
+
+
+def _date(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, dt.datetime):
+        return None, "must be a date YYYY-MM-DD without a time"
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()), None
+        except ValueError:
+            return None, f"'{value}' is not a date YYYY-MM-DD (or an impossible one)"
+    return None, "must be a date YYYY-MM-DD"
+
+
+def _bool(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    return None, f"must be true or false, not {value!r}"
+
+
+def _count(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, f"must be a whole number, not {value!r}"
+    if value < 0:
+        return None, f"must not be negative ({value})"
+    return value, None
+
+
+def _agenda_item(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return None, "must be text or a whole number"
+    if isinstance(value, float):
+        return None, f"YAML reads this as the number {value!r}: quote it (\"7.10\")"
+    if isinstance(value, int):
+        return str(value), None
+    return _text(value)
+
+
+def _clock(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}", None  # YAML 1.1 reads 17:00 as 1020
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value.strip()).strftime("%H:%M"), None
+        except ValueError:
+            pass
+    return None, "must be a time HH:MM"
+
+
+class _Fields:
+    """Reads one document's front matter, collecting problems with their lines."""
+
+    def __init__(self, doc: RawDocument, known: set[str]):
+        self.doc = doc
+        self.problems: list[Problem] = list(doc.problems)
+        for key in doc.meta:
+            if key not in known:
+                self.warn((key,), f"unknown key '{key}' (ignored; a typo?)")
+
+    def error(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(Problem(self.doc.shown, self.doc.line(*path), message))
+
+    def warn(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(warning(self.doc.shown, self.doc.line(*path), message))
+
+    def value(self, path: tuple[Any, ...], check: _Check, required: bool = False,
+              default: Any = None, where: dict[Any, Any] | None = None) -> Any:
+        """The checked value at ``path``; problems are recorded, never raised."""
+        mapping = self.doc.meta if where is None else where
+        name = path[-1]
+        label = ".".join(str(p) for p in path if not isinstance(p, int)) or str(name)
+        if name not in mapping or mapping[name] is None:
+            if required:
+                self.error(path[:-1] or (), f"missing required key '{label}'")
+            return default
+        raw = mapping[name]
+        if raw is UNPARSED:
+            return default
+        value, message = check(raw)
+        if message:
+            self.error(path, f"'{label}' {message}")
+            return default
+        return value
+
+    def items(self, path: tuple[Any, ...], where: dict[Any, Any] | None = None) -> list[Any]:
+        """A list value (a single value counts as a list of one)."""
+        mapping = self.doc.meta if where is None else where
+        value = mapping.get(path[-1])
+        if value is None or value is UNPARSED:
+            return []
+        return value if isinstance(value, list) else [value]
+
+    def mapping(self, path: tuple[Any, ...], where: dict[Any, Any] | None = None) -> dict | None:
+        mapping = self.doc.meta if where is None else where
+        value = mapping.get(path[-1])
+        if value is None or value is UNPARSED:
+            return None
+        if not isinstance(value, dict):
+            self.error(path, f"'{path[-1]}' must be a mapping of keys to values")
+            return None
+        return value
+
+    def texts(self, path: tuple[Any, ...]) -> tuple[Ref, ...]:
+        found = []
+        for i, item in enumerate(self.items(path)):
+            value = self.value((*path, i), _text, where={i: item})
+            if value:
+                found.append(Ref(value, self.doc.line(*path, i)))
+        return tuple(found)
+
+    def markdown(self, path: tuple[Any, ...]) -> Markup:
+        return render_markdown(self.value(path, _text, default="") or "", shift_headings=2)
+
+
+# --- the records -------------------------------------------------------------------------
+
+RESOLUTION_KEYS = {
+    "reference", "title", "date", "public", "status", "type", "topics", "submitter",
+    "department", "resolution", "consultations", "finance", "signed", "issued", "attachments",
+    "related", "aliases", "details",
+}
+CONSULTATION_KEYS = {
+    "committee", "date", "role", "agenda_item", "result", "outcome", "public", "votes",
+    "unanimous",
+}
+SESSION_KEYS = {
+    "committee", "date", "number", "title", "start", "end", "location", "public", "agenda",
+}
+COMMITTEE_KEYS = {"name", "short", "description"}
+TOPIC_KEYS = {"name", "description"}
+DEFAULT_TYPE = "Beschlussvorlage"
+
+
+def _reference(fields: _Fields, path: tuple[Any, ...], value: Any) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        fields.error(path, f"'reference' {value!r} is read by YAML as a number: quote it "
+                     f"(reference: \"...\")")
+        return None
+    return fields.value(path, _text, required=True)
+
+
+def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
+    path = ("consultations", i)
+    if not isinstance(raw, dict):
+        fields.error(path, "a consultation must be a mapping (committee, date, …)")
+        return None
+    for key in raw:
+        if key not in CONSULTATION_KEYS:
+            fields.warn((*path, key), f"unknown key '{key}' in consultation (ignored; a typo?)")
+
+    def get(key: str, check: _Check, required: bool = False, default: Any = None) -> Any:
+        return fields.value((*path, key), check, required, default, where=raw)
+
+    committee, date = get("committee", _text, True), get("date", _date, True)
+    result = get("result", _text, default="")
+    outcome = get("outcome", _text)
+    if outcome is not None and outcome not in OUTCOMES:
+        fields.error((*path, "outcome"), f"'outcome' must be one of {', '.join(OUTCOMES)}")
+    if outcome is None and result:
+        outcome = outcome_of(result)
+        if outcome is None:
+            fields.warn((*path, "result"), f"result '{result}' maps to no outcome: it counts "
+                        f"as 'other' (set 'outcome' to say which)")
+            outcome = "other"
+    votes = None
+    if (counts := fields.mapping((*path, "votes"), where=raw)) is not None:
+        for key in counts:
+            if key not in VOTE_KEYS:
+                hint = " (YAML reads yes/no as true/false: use for/against)" \
+                    if isinstance(key, bool) else ""
+                fields.error((*path, "votes", key), f"unknown vote key '{key}'{hint}; "
+                             f"allowed: {', '.join(VOTE_KEYS)}")
+        values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
+        votes = Votes(*values)
+    if not committee or not date:
+        return None
+    return Consultation(
+        committee=committee, date=date, role=get("role", _text, default=""),
+        agenda_item=get("agenda_item", _agenda_item, default=""), result=result,
+        outcome=outcome if outcome in OUTCOMES else None, public=get("public", _bool,
+                                                                     default=True),
+        votes=votes, unanimous=get("unanimous", _bool, default=False),
+        line=fields.doc.line(*path),
+    )
+
+
+def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
+    mapping = fields.mapping((key,)) or {}
+    pairs = []
+    for label, value in mapping.items():
+        if isinstance(value, dict | list):
+            fields.error((key, label), f"'{key}.{label}' must be a single value")
+            continue
+        shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
+            else str(value)
+        pairs.append((str(label), render_inline(shown)))
+    return tuple(pairs)
+
+
+def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
+    found = []
+    base = files_dir.resolve()
+    for i, raw in enumerate(fields.items(("attachments",))):
+        path = ("attachments", i)
+        if not isinstance(raw, dict):
+            fields.error(path, "an attachment must be a mapping {title, file}")
+            continue
+        for key in raw:
+            if key not in ("title", "file"):
+                fields.warn((*path, key), f"unknown key '{key}' in attachment (ignored)")
+        file = fields.value((*path, "file"), _text, required=True, where=raw)
+        if not file:
+            continue
+        title = fields.value((*path, "title"), _text, where=raw) or Path(file).name
+        source = (files_dir / file).resolve()
+        if not source.is_relative_to(base) or Path(file).is_absolute():
+            fields.error((*path, "file"), f"attachment '{file}' is outside content/files/")
+        elif not source.is_file():
+            fields.error((*path, "file"), f"attachment '{file}' not found in content/files/")
+        else:
+            rel = source.relative_to(base).as_posix()
+            found.append(Attachment(title, rel, source, source.stat().st_size))
+    return tuple(found)
+
+
+def _signature(fields: _Fields) -> Signature | None:
+    raw = fields.mapping(("signed",))
+    if raw is None:
+        return None
+    for key in raw:
+        if key not in ("place", "date", "name", "role"):
+            fields.warn(("signed", key), f"unknown key '{key}' in 'signed' (ignored)")
+
+    def get(key: str, check: _Check) -> Any:
+        return fields.value(("signed", key), check, where=raw, default="" if check is _text
+                            else None)
+
+    return Signature(get("place", _text), get("date", _date), get("name", _text),
+                     get("role", _text))
+
+
+def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | None, list[Problem]]:
+    """Check one resolution file; the record is None when it has errors."""
+    f = _Fields(doc, RESOLUTION_KEYS)
+    meta = doc.meta
+    reference = _reference(f, ("reference",), meta.get("reference"))
+    title, date = f.value(("title",), _text, True), f.value(("date",), _date, True)
+    public = f.value(("public",), _bool, True)
+    status = f.value(("status",), _text)
+    if status not in (None, "withdrawn"):
+        f.error(("status",), f"'status' can only be 'withdrawn', not '{status}'")
+    consultations = [c for i, raw in enumerate(f.items(("consultations",)))
+                     if (c := _consultation(f, i, raw))]
+    consultations.sort(key=lambda c: c.date)  # stable: ties stay as written
+    finance_raw = meta.get("finance")
+    finance = _labelled(f, "finance") if isinstance(finance_raw, dict) else f.markdown(("finance",))
+    slug = slugify(reference or "")
+    if reference and not slug:
+        f.error(("reference",), f"reference '{reference}' gives an empty address (slug)")
+    record = Resolution(
+        source=doc.shown, line=doc.line("reference"), reference=reference or "", slug=slug,
+        title=title or "", date=date or dt.date.min, public=bool(public),
+        withdrawn=status == "withdrawn", type=f.value(("type",), _text) or DEFAULT_TYPE,
+        topics=tuple(r.reference for r in f.texts(("topics",))),
+        submitter=f.value(("submitter",), _text, default=""),
+        department=f.value(("department",), _text, default=""),
+        decision=f.markdown(("resolution",)), consultations=tuple(consultations),
+        finance=finance, signed=_signature(f), issued=f.value(("issued",), _date),
+        attachments=_attachments(f, files_dir), related=f.texts(("related",)),
+        aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
+        body=render_markdown(doc.body, shift_headings=2),
+        text=doc.body,
+    )
+    for check in ("related", "aliases", "topics"):
+        if meta.get(check) is not None and not isinstance(meta[check], list | str):
+            f.error((check,), f"'{check}' must be a list")
+    ok = not any(not p.warning for p in f.problems)
+    return (record if ok else None), f.problems
+
+
+def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
+    """Check one session file."""
+    f = _Fields(doc, SESSION_KEYS)
+    number = f.value(("number",), _agenda_item, default="")
+    record = SessionFile(
+        source=doc.shown, line=1, committee=f.value(("committee",), _text, True) or "",
+        date=f.value(("date",), _date, True) or dt.date.min, number=number,
+        title=f.value(("title",), _text, default=""),
+        start=f.value(("start",), _clock, default=""), end=f.value(("end",), _clock, default=""),
+        location=f.value(("location",), _text, default=""),
+        public=f.value(("public",), _bool, default=True), agenda=f.texts(("agenda",)),
+        body=render_markdown(doc.body, shift_headings=1),
+    )
+    ok = not any(not p.warning for p in f.problems)
+    return (record if ok else None), f.problems
+
+
+def parse_description(doc: RawDocument, known: set[str]) -> tuple[Description | None,
+                                                                  list[Problem]]:
+    """Check one committee or topic file."""
+    f = _Fields(doc, known)
+    record = Description(
+        source=doc.shown, line=doc.line("name"), name=f.value(("name",), _text, True) or "",
+        short=f.value(("short",), _text, default="") if "short" in known else "",
+        description=f.value(("description",), _text, default=""),
+        body=render_markdown(doc.body, shift_headings=1),
+    )
+    ok = not any(not p.warning for p in f.problems)
+    return (record if ok else None), f.problems

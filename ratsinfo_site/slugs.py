@@ -1,0 +1,16 @@
+"""Slugs as the content format defines them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_OTHER = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """``Nr. 171`` → ``nr-171``; ä→ae, ö→oe, ü→ue, ß→ss; other accents dropped."""
+    text = unicodedata.normalize("NFC", str(text)).lower().translate(_GERMAN)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _OTHER.sub("-", text).strip("-")

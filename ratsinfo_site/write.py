@@ -1,0 +1,63 @@
+"""Atomic output: everything goes to a temporary folder that replaces ``public/`` at the end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+
+class OutputWriter:
+    """Writes each path once into a temporary folder beside the output folder."""
+
+    def __init__(self, final: Path):
+        self.final = final
+        self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
+        self._written: set[str] = set()
+
+    def __enter__(self) -> OutputWriter:
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.final.parent.glob(f".{self.final.name}.*-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.path.mkdir()
+        return self
+
+    def __exit__(self, kind: type | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is None:
+            self._swap()
+        else:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def _target(self, rel: str) -> Path:
+        if rel in self._written:
+            raise ValueError(f"output path written twice: {rel}")
+        target = (self.path / rel).resolve()
+        if not target.is_relative_to(self.path.resolve()):
+            raise ValueError(f"output path outside the output folder: {rel}")
+        self._written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def text(self, rel: str, content: str) -> None:
+        """Write UTF-8 text with ``\\n`` line ends."""
+        with open(self._target(rel), "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+
+    def data(self, rel: str, content: bytes) -> None:
+        self._target(rel).write_bytes(content)
+
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(rel))
+
+    @property
+    def written(self) -> frozenset[str]:
+        return frozenset(self._written)
+
+    def _swap(self) -> None:
+        old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
+        if self.final.exists():
+            os.replace(self.final, old)
+        os.replace(self.path, self.final)
+        shutil.rmtree(old, ignore_errors=True)

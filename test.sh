@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run every test: sets up .venv with the test tools and Debian's chromium when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh test
+scripts/install-browser.sh
+.venv/bin/ruff check ratsinfo_site tests benchmarks
+.venv/bin/python -m pytest -q "$@"
