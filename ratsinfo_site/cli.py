@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         _report(exc.problems)
         errors = sum(1 for p in exc.problems if not p.warning)
-        print(f"Build failed: {errors} error(s); the output folder was not changed.",
+        print(f"Build failed: {errors} error(s); the output folder was not changed."
+              if args.command == "build" else f"Check failed: {errors} error(s).",
               file=sys.stderr)
         return 1
     except OSError as exc:

@@ -136,6 +136,7 @@ def read_document(path: Path, shown: str) -> RawDocument:
     fm_start = text.index(fm_text, 3)
     offset = text.count("\n", 0, fm_start)
     meta, lines, found = parse_yaml(fm_text, offset)
+    lines[()] = 1  # a missing key is reported at the opening ---
     problems = [Problem(shown, line, message) for line, message in found]
     if not isinstance(meta, dict):
         problems.append(Problem(shown, 1, "front matter must be a mapping of keys to values"))

@@ -1,0 +1,184 @@
+"""Test helpers: write a site into a folder, build it, serve it, crawl it."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.server
+import re
+import textwrap
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import urlopen
+
+from ratsinfo_site.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL = """\
+reference: "{reference}"
+title: "{title}"
+date: 2021-03-31
+public: true
+"""
+
+
+@dataclass
+class Run:
+    """The outcome of one ``ratsinfo`` command."""
+
+    code: int
+    out: str
+    err: str
+
+
+class Site:
+    """A site root in a temporary folder, written file by file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "content" / "resolutions").mkdir(parents=True, exist_ok=True)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def resolution(self, name: str, front: str, body: str = "Sachverhalt.\n") -> Path:
+        """``content/resolutions/<name>.md`` from dedented front matter and a body."""
+        text = f"---\n{textwrap.dedent(front).strip()}\n---\n\n{textwrap.dedent(body)}"
+        return self.write(f"content/resolutions/{name}.md", text)
+
+    def simple(self, name: str, reference: str, title: str = "Ein Beschluss",
+               extra: str = "", public: bool = True) -> Path:
+        """A valid resolution with the given reference; ``extra`` adds front matter."""
+        front = MINIMAL.format(reference=reference, title=title) + textwrap.dedent(extra)
+        if not public:
+            front = front.replace("public: true", "public: false")
+        return self.resolution(name, front)
+
+    def run(self, *args: str, capsys=None) -> Run:
+        """Run ``ratsinfo`` in the site root (captured through pytest's capsys)."""
+        with contextlib.chdir(self.root):
+            code = main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+    def page(self, url: str) -> str:
+        """The HTML of a site-relative address such as ``beschluesse/x/``."""
+        path = self.public / url
+        return (path / "index.html" if url.endswith("/") or not url else path).read_text("utf-8")
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with the SHA-256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def text_of(html: str) -> str:
+    """Visible-ish text: tags removed, white space folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@contextlib.contextmanager
+def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve ``folder`` on localhost under ``prefix`` (e.g. ``/archiv/``); yields the base URL."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(prefix):
+                return str(folder / "does-not-exist")
+            return super().translate_path("/" + path[len(prefix):])
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+        for key in ("href", "src"):
+            if found.get(key) and not (tag == "link" and found.get("rel") in (
+                    "canonical", "alternate")):
+                self.links.append(found[key] or "")
+
+
+@dataclass
+class Crawl:
+    pages: dict[str, str]
+    broken: list[tuple[str, str]]
+
+
+def crawl(base: str) -> Crawl:
+    """Follow every internal link and asset from ``base``; anchors must exist too."""
+    pages: dict[str, str] = {}
+    ids: dict[str, set[str]] = {}
+    anchors: list[tuple[str, str, str]] = []
+    broken: list[tuple[str, str]] = []
+    queue, seen = [base], {base}
+    while queue:
+        url = queue.pop()
+        try:
+            with urlopen(url) as response:
+                body = response.read()
+                kind = response.headers.get_content_type()
+        except HTTPError as exc:
+            broken.append((url, str(exc.code)))
+            continue
+        if kind != "text/html":
+            continue
+        html = body.decode("utf-8")
+        pages[url] = html
+        parser = _Links()
+        parser.feed(html)
+        ids[url] = parser.ids
+        for link in parser.links:
+            target = urljoin(url, link)
+            parts = urlsplit(target)
+            if not target.startswith(base.split("/", 3)[0] + "//" + urlsplit(base).netloc):
+                continue
+            if not parts.path.startswith(urlsplit(base).path):
+                broken.append((url, link))
+                continue
+            page = parts._replace(fragment="", query="").geturl()
+            if parts.fragment:
+                anchors.append((url, page, unquote(parts.fragment)))
+            if page not in seen:
+                seen.add(page)
+                queue.append(page)
+    broken += [(src, f"{page}#{frag}") for src, page, frag in anchors
+               if page in ids and frag not in ids[page]]
+    return Crawl(pages, broken)

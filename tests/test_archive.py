@@ -1,0 +1,120 @@
+"""What is published: non-public papers, closed items and non-public sessions leave no trace."""
+
+from __future__ import annotations
+
+from tests.helpers import Site
+
+
+def all_output(site: Site) -> str:
+    return "\n".join(p.read_text("utf-8", errors="replace")
+                     for p in site.public.rglob("*") if p.is_file())
+
+
+def test_non_public_resolution_leaves_no_trace(site: Site, capsys):
+    site.simple("open", "2021/1", "Öffentlicher Beschluss", extra="""\
+        topics: [Haushalt]
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen}
+        """)
+    site.simple("secret", "2021/2", "Grundstücksangelegenheit Zebrafink", public=False, extra="""\
+        topics: [Geheimthema]
+        submitter: Zebrafink-Einreicher
+        consultations:
+          - {committee: Personalausschuss, date: 2021-05-05, result: angenommen}
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    output = all_output(site)
+    for word in ("Zebrafink", "2021/2", "2021-2", "Geheimthema", "Personalausschuss",
+                 "personalausschuss", "2021-05-05"):
+        assert word not in output, word
+    assert not (site.public / "beschluesse" / "2021-2").exists()
+    assert not (site.public / "gremien" / "personalausschuss").exists()
+    assert not (site.public / "themen" / "geheimthema").exists()
+    assert "1 Beschluss<" in site.page("sitzungen/")  # the Kreistag session counts one item
+    assert '<p class="count">1 Beschluss</p>' in site.page("beschluesse/")
+
+
+def test_closed_agenda_item_shows_nothing_of_itself(site: Site, capsys):
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreisausschuss, date: 2021-03-03, agenda_item: "9.9", role: Vorberatung,
+             result: vertagt, votes: {for: 1, against: 2}, public: false}
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2021-1/")
+    assert "Kreistag" in page
+    for word in ("Kreisausschuss", "2021-03-03", "03.03.2021", "9.9", "vertagt"):
+        assert word not in all_output(site), word
+    assert not (site.public / "sitzungen" / "2021-03-03-kreisausschuss").exists()
+
+
+def test_non_public_session_hides_the_consultations_that_name_it(site: Site, capsys):
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreisausschuss, date: 2021-03-03, result: zugestimmt}
+          - {committee: Kreistag, date: 2021-04-01, result: vertagt}
+        """)
+    site.write("content/sessions/ka.md", "---\ncommittee: Kreisausschuss\ndate: 2021-03-03\n"
+               "public: false\nlocation: Geheimzimmer\n---\nInterne Sitzung.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    output = all_output(site)
+    for word in ("Kreisausschuss", "Geheimzimmer", "Interne Sitzung", "zugestimmt"):
+        assert word not in output, word
+    assert "vertagt" in site.page("beschluesse/2021-1/")
+
+
+def test_final_outcome_is_that_of_the_last_public_consultation(site: Site, capsys):
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-06-01, result: abgelehnt}
+          - {committee: Kreisausschuss, date: 2021-05-01, result: empfohlen}
+        """)
+    site.simple("s", "2021/2")
+    assert site.run("build", capsys=capsys).code == 0
+    listing = site.page("beschluesse/")
+    assert 'outcome-rejected">abgelehnt' in listing
+    assert 'outcome-open">offen' in listing
+    page = site.page("beschluesse/2021-1/")
+    assert page.index("Kreisausschuss</a>") < page.index("Kreistag</a>")  # date order
+
+
+def test_session_items_follow_the_session_files_agenda(site: Site, capsys):
+    for ref, item in (("2021/1", "3"), ("2021/2", "10"), ("2021/3", "2")):
+        site.simple(ref.replace("/", "-"), ref, f"Titel {ref}", extra=f"""\
+            consultations:
+              - {{committee: Kreistag, date: 2021-04-01, agenda_item: "{item}"}}
+            """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("sitzungen/2021-04-01-kreistag/")
+    assert page.index("Titel 2021/3") < page.index("Titel 2021/1") < page.index("Titel 2021/2")
+    site.write("content/sessions/kt.md", "---\ncommittee: Kreistag\ndate: 2021-04-01\n"
+               "location: Sitzungssaal\nstart: 17:00\nagenda: [\"2021/2\", \"2021/1\"]\n---\n")
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("sitzungen/2021-04-01-kreistag/")
+    assert page.index("Titel 2021/2") < page.index("Titel 2021/1") < page.index("Titel 2021/3")
+    assert "Sitzungssaal" in page and "17:00" in page
+
+
+def test_partial_votes_show_not_recorded_never_zero(site: Site, capsys):
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen,
+             votes: {for: 36, against: 11}}
+          - {committee: Kreistag, date: 2021-05-01, result: angenommen, unanimous: true}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2021-1/")
+    assert "Ja: 36 · Nein: 11 · Enthaltung: nicht erfasst · Befangen: nicht erfasst" in page
+    assert "einstimmig" in page
+
+
+def test_long_lists_are_paginated(site: Site, capsys):
+    for n in range(1, 206):
+        site.simple(f"r{n}", f"2021/{n}", f"Beschluss Nummer {n}", extra="topics: [Viel]\n")
+    assert site.run("build", capsys=capsys).code == 0
+    assert "Seite 1 von 3" in site.page("beschluesse/")
+    third = site.page("beschluesse/seite/3/")
+    assert "Seite 3 von 3" in third and third.count('class="ref"') == 5
+    assert "Seite 2 von 3" in site.page("themen/viel/seite/2/")

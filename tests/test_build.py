@@ -1,0 +1,205 @@
+"""Whole builds of the example archive: pages, links, sub-paths, determinism."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+
+import pytest
+
+from ratsinfo_site.build import read_archive
+from ratsinfo_site.config import load_config
+from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.urls import Urls
+from tests.helpers import REPO, Site, checksums, crawl, serve, text_of
+
+
+def expected_pages(site: Site, base_path: str = "/") -> set[str]:
+    """Every page the archive must have: resolutions, sessions, committees, topics, years."""
+    with contextlib.chdir(site.root):
+        config = load_config()
+    archive, _ = read_archive(config)
+    urls = Urls(base_path, None, catalogue("de").words)
+    things = [*archive.resolutions, *archive.sessions, *archive.committees, *archive.topics,
+              *archive.years]
+    return {urls.href(urls.of(x)) for x in things}
+
+
+def test_seed_page_shows_all_its_facts(example_site: Site):
+    page = text_of(example_site.page("beschluesse/2021-7-014/"))
+    for fact in (
+        "Integrationskonzept Kyffhäuserkreis 2020", "2021/7/014", "Beschlussvorlage",
+        "31.03.2021", "Der Kreistag beschließt das „Integrationskonzept Kyffhäuserkreis 2020“",
+        "Ausschuss für Soziales, Familie, Gesundheit, Gleichstellung und Ausländerfragen",
+        "04.03.2021", "Ja: 9 · Nein: 0 · Enthaltung: 0 · Befangen: 0",
+        "Kreisausschuss", "17.03.2021", "Ja: 6 · Nein: 1 · Enthaltung: 0 · Befangen: 0",
+        "Kreistag", "Ja: 27 · Nein: 6 · Enthaltung: 0 · Befangen: 0", "Vorberatung",
+        "Entscheidung", "Die Landrätin, Frau Hochwind-Schneider", "Abstimmung mit Kreiskämmerei",
+        "nicht erforderlich", "Sondershausen, den 31.03.2021", "Hochwind-Schneider",
+        "Landrätin", "Ausgefertigt am: 01.04.2021", "Integration", "Soziales",
+        "Die Herausforderungen der Grundversorgung geflüchteter Menschen",
+    ):
+        assert fact in page, fact
+    html = example_site.page("beschluesse/2021-7-014/")
+    # the decision comes first, before the consultations and the statement of facts
+    assert html.index('id="beschluss"') < html.index('id="beratungsfolge"') \
+        < html.index('id="sachverhalt"')
+    assert 'id="beratung-2021-03-31-kreistag"' in html
+
+
+def test_crawl_from_home_reaches_every_page_and_no_link_is_broken(example_site: Site):
+    with serve(example_site.public) as base:
+        result = crawl(base)
+    assert result.broken == []
+    reached = {url.removeprefix(base[:-1]) for url in result.pages}
+    missing = expected_pages(example_site) - reached
+    assert not missing
+
+
+def test_crawl_under_a_sub_path_base_url(example_site: Site, tmp_path, capsys):
+    out = tmp_path / "sub"
+    with contextlib.chdir(example_site.root):
+        from ratsinfo_site.cli import main
+        assert main(["build", "--quiet", "--base-url", "https://example.github.io/archiv/",
+                     "--out", str(out)]) == 0
+    with serve(out, "/archiv/") as base:
+        result = crawl(base)
+    assert result.broken == []
+    reached = {url.removeprefix(base.removesuffix("/archiv/")) for url in result.pages}
+    assert not expected_pages(example_site, "/archiv/") - reached
+    home = (out / "index.html").read_text("utf-8")
+    assert 'href="/archiv/assets/style.css"' in home
+
+
+def test_example_archive_is_as_rich_as_promised(example_site: Site):
+    with contextlib.chdir(example_site.root):
+        archive, _ = read_archive(load_config())
+    assert len(archive.resolutions) >= 31
+    assert len(archive.years) >= 2 and len(archive.committees) >= 4
+    assert len(archive.sessions) >= 10 and len(archive.topics) >= 8
+    types = {r.type for r in archive.resolutions}
+    assert {"Beschlussvorlage", "Antrag", "Anfrage", "Informationsvorlage"} <= types
+    outcomes = {r.outcome for r in archive.resolutions}
+    assert {"accepted", "rejected", "deferred"} <= outcomes
+    consultations = [c for r in archive.resolutions for c in r.consultations]
+    assert any(c.unanimous for c in consultations)
+    assert any(c.votes and c.votes.no for c in consultations)
+    assert any(r.attachments for r in archive.resolutions)
+    assert any(s.info and s.info.location and s.info.agenda for s in archive.sessions)
+    sources = list((REPO / "content" / "resolutions").rglob("*.md"))
+    assert any("public: false" in p.read_text("utf-8") for p in sources)
+
+
+def test_attachments_are_published_only_when_a_public_resolution_lists_them(
+        example_site: Site):
+    with contextlib.chdir(example_site.root):
+        archive, _ = read_archive(load_config())
+    listed = {a.file for r in archive.resolutions for a in r.attachments}
+    published = {p.relative_to(example_site.public / "dateien").as_posix()
+                 for p in (example_site.public / "dateien").rglob("*") if p.is_file()}
+    assert listed and published == listed
+    for file in listed:
+        assert (example_site.public / "dateien" / file).read_bytes() == \
+            (example_site.root / "content" / "files" / file).read_bytes()
+
+
+def test_withdrawn_resolution_keeps_its_page_with_a_notice(site: Site, capsys):
+    site.simple("r", "2021/1", "Alter Antrag", extra="status: withdrawn\n")
+    assert site.run("build", capsys=capsys).code == 0
+    page = text_of(site.page("beschluesse/2021-1/"))
+    assert "Alter Antrag" in page and "zurückgezogen" in page
+    assert "Die Seite bleibt unter dieser Adresse erhalten" in page
+
+
+def test_every_field_of_the_format_is_shown(site: Site, capsys):
+    site.write("content/files/plan.pdf", b"%PDF-1.4 plan")
+    site.simple("other", "2020/1", "Vorgänger")
+    site.simple("r", "2021/1", "Alles drin", extra="""\
+        type: Antrag
+        topics: [Verkehr]
+        submitter: CDU-Fraktion
+        department: Dez. 5
+        resolution: "Der Kreistag **beschließt** den Radweg."
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, role: Entscheidung, agenda_item: "7.2",
+             result: einstimmig beschlossen, unanimous: true, votes: {for: 30, abstain: 2}}
+        finance: "Kosten: **120.000 EUR**"
+        signed: {place: Sondershausen, date: 2021-03-30, name: Muster, role: Landrätin}
+        issued: 2021-04-02
+        attachments:
+          - {title: Lageplan, file: plan.pdf}
+        related: ["2020/1"]
+        aliases: ["OSR-Vorlage Nr. 171"]
+        details:
+          Klimarelevanz: keine
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = text_of(site.page("beschluesse/2021-1/"))
+    for fact in ("Antrag", "Verkehr", "CDU-Fraktion", "Dez. 5", "Der Kreistag beschließt",
+                 "TOP 7.2", "einstimmig beschlossen", "Ja: 30 · Nein: nicht erfasst · "
+                 "Enthaltung: 2 · Befangen: nicht erfasst (einstimmig)", "Kosten: 120.000 EUR",
+                 "Sondershausen, den 30.03.2021", "Muster", "Ausgefertigt am: 02.04.2021",
+                 "Lageplan", "(PDF, 13 B)", "2020/1 Vorgänger", "OSR-Vorlage Nr. 171",
+                 "Klimarelevanz keine"):
+        assert fact in page, fact
+    assert "2021/1 Alles drin" in text_of(site.page("beschluesse/2020-1/"))  # Bezogen von
+
+
+def test_two_builds_are_byte_identical(example_site: Site, tmp_path):
+    copy = tmp_path / "again"
+    shutil.copytree(example_site.root, copy, ignore=shutil.ignore_patterns("public"))
+    from ratsinfo_site.cli import main
+    with contextlib.chdir(copy):
+        assert main(["build", "--quiet"]) == 0
+    first = {k: v for k, v in checksums(example_site.public).items()
+             if not k.startswith("pagefind/")}
+    second = {k: v for k, v in checksums(copy / "public").items()
+              if not k.startswith("pagefind/")}
+    assert first == second
+
+
+def test_site_layout_overrides_a_built_in_template(example_site: Site):
+    assert "Kreistagsbüro, Markt 8" in example_site.page("")
+    assert "Kreistagsbüro, Markt 8" in example_site.page("beschluesse/2021-7-014/")
+
+
+def test_type_specific_layout_is_looked_up_first(site: Site, capsys):
+    site.simple("a", "2021/1", "Eine Anfrage", extra="type: Anfrage\n")
+    site.simple("b", "2021/2", "Eine Vorlage")
+    site.write("layouts/resolution-anfrage.html", "ANFRAGE {{ resolution.title }}\n")
+    assert site.run("build", capsys=capsys).code == 0
+    assert site.page("beschluesse/2021-1/") == "ANFRAGE Eine Anfrage\n"
+    assert "Eine Vorlage" in site.page("beschluesse/2021-2/")
+
+
+def test_broken_site_template_is_reported_with_its_line(site: Site, capsys):
+    site.simple("a", "2021/1")
+    site.write("layouts/footer.html", "<p>ok</p>\n{% if %}\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    assert run.err.startswith("layouts/footer.html:2: template error:")
+
+
+@pytest.mark.parametrize("flag", ["--out", "--content"])
+def test_command_line_flags_win_over_defaults(site: Site, capsys, tmp_path, flag):
+    other = tmp_path / "other"
+    if flag == "--content":
+        (other / "resolutions").mkdir(parents=True)
+        (other / "resolutions" / "x.md").write_text(
+            '---\nreference: "X/1"\ntitle: Anderswo\ndate: 2022-01-01\npublic: true\n---\n')
+        assert site.run("build", flag, str(other), capsys=capsys).code == 0
+        assert "Anderswo" in site.page("beschluesse/x-1/")
+    else:
+        site.simple("a", "2021/1")
+        assert site.run("build", flag, str(other), capsys=capsys).code == 0
+        assert (other / "beschluesse" / "2021-1" / "index.html").is_file()
+        assert not site.public.exists()
+
+
+def test_python_dash_m_runs_the_command(site: Site):
+    import subprocess
+    import sys
+    site.simple("a", "2021/1")
+    run = subprocess.run([sys.executable, "-m", "ratsinfo_site", "check"], cwd=site.root,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "OK: 1 public resolutions" in run.stdout
