@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.load import load_content
 from ratsinfo_site.pages import build_pages
 from ratsinfo_site.render import THEME, make_environment, render_page
+from ratsinfo_site.search import build_search_index
 from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputWriter
 
@@ -42,11 +44,23 @@ def read_archive(config: SiteConfig) -> tuple[Archive, list[Problem]]:
     return archive, sorted(set(problems))
 
 
-def _template_problem(config: SiteConfig, exc: jinja2.TemplateError) -> Problem:
+def _template_problem(config: SiteConfig, exc: Exception, page: str) -> Problem:
+    """Where a template failed: its file and line when Jinja2 knows them."""
+    if not isinstance(exc, jinja2.TemplateError):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith(".html")]
+        where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", 1)
+        return Problem(_shown(config, where[0]), where[1] or 1,
+                       f"template error on page '/{page}': {type(exc).__name__}: {exc}")
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    return Problem(_shown(config, name), getattr(exc, "lineno", None) or 1,
+                   f"template error: {exc.message}")
+
+
+def _shown(config: SiteConfig, name: str) -> str:
     with contextlib.suppress(ValueError):
-        name = str(Path(name).relative_to(config.root))
-    return Problem(name, getattr(exc, "lineno", None) or 1, f"template error: {exc.message}")
+        return str(Path(name).relative_to(config.root))
+    return name
 
 
 def build(config: SiteConfig) -> BuildResult:
@@ -59,13 +73,16 @@ def build(config: SiteConfig) -> BuildResult:
     env = make_environment(config, urls, t)
     env.globals["archive"] = archive
     with OutputWriter(config.output_dir) as out:
-        try:
-            for page in pages:
-                out.text(output_path(page.url), render_page(env, page))
-        except jinja2.TemplateError as exc:
-            raise BuildError([_template_problem(config, exc)]) from None
-        out.copy("assets/style.css", THEME / "static" / "style.css")
+        for page in pages:
+            try:
+                html = render_page(env, page)
+            except Exception as exc:  # a site's own template may fail in any way
+                raise BuildError([_template_problem(config, exc, page.url)]) from None
+            out.text(output_path(page.url), html)
+        for asset in ("style.css", "search.js"):
+            out.copy(f"assets/{asset}", THEME / "static" / asset)
         for attachment in {a.file: a for r in archive.resolutions for a in r.attachments}.values():
             out.copy(urls.file(attachment), attachment.source)
         out.text(".nojekyll", "")
+        build_search_index(out.path, config.language)
     return BuildResult(archive, tuple(warnings), len(pages), time.perf_counter() - started)

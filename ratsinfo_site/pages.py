@@ -9,6 +9,7 @@ from typing import Any
 from ratsinfo_site.archive import Archive
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Votes
+from ratsinfo_site.search_text import hidden_terms
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.urls import Urls
 
@@ -92,6 +93,26 @@ def _listed(urls: Urls, kind: str, title: str, items: Sequence[Any], url: str, s
                    {**(extra or {}), "pagination": p})
 
 
+SEARCH_LABELS = (
+    "results_count", "results_none", "results_hint", "searching", "search_failed",
+    "direct_hit", "filters_reset",
+)
+FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
+
+
+def search_config(urls: Urls, t: Catalogue) -> dict[str, Any]:
+    """What the search page's script needs: bundle path, filter names, labels."""
+    m = t.messages
+    return {
+        "bundle": urls.href("pagefind/"),
+        "base": urls.base_path,
+        "language": t.language,
+        "filters": [[m[key], slugify(m[key])] for key in FILTERS],
+        "yearFilter": m["filter_year"],
+        "labels": {**{key: m[key] for key in SEARCH_LABELS}, "months": list(t.months)},
+    }
+
+
 def build_pages(archive: Archive, urls: Urls, t: Catalogue) -> list[Page]:
     """All pages of the site, in a fixed order."""
     m = t.messages
@@ -105,6 +126,7 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue) -> list[Page]:
         pages.append(Page(urls.of(r), "resolution", f"{r.reference}: {r.title}", "resolutions", {
             "resolution": r, "related": archive.related.get(r.reference, ()),
             "referenced_by": archive.referenced_by.get(r.reference, ()),
+            "search_terms": hidden_terms(r),
         }, variant=slugify(r.type)))
     pages += _listed(urls, "session_list", m["sessions"], archive.sessions,
                      urls.listing("sessions"), "sessions")
@@ -123,6 +145,7 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue) -> list[Page]:
     pages.append(Page(urls.listing("years"), "year_list", m["years"], "years"))
     for y in archive.years:
         pages += _listed(urls, "year", str(y.year), y.resolutions, urls.of(y), "years", {"year": y})
-    pages.append(Page(urls.search(), "search", m["search"], "search"))
+    pages.append(Page(urls.search(), "search", m["search"], "search",
+                      {"search_config": search_config(urls, t)}))
     pages.append(Page("404.html", "404", m["not_found_title"], ""))
     return pages

@@ -31,3 +31,39 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     with contextlib.chdir(root):
         assert main(["build", "--quiet"]) == 0
     return Site(root)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright."""
+    from tests.browser import launch
+    yield from launch()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab that records console errors and dialogs (an injected alert would show)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.errors = []
+    tab.dialogs = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def sub_path_site(example_site: Site, tmp_path_factory: pytest.TempPathFactory):
+    """The example archive built for https://example.github.io/archiv/ and served under /archiv/."""
+    import contextlib
+
+    from ratsinfo_site.cli import main
+    from tests.helpers import serve
+    out = tmp_path_factory.mktemp("subpath") / "public"
+    with contextlib.chdir(example_site.root):
+        assert main(["build", "--quiet", "--base-url", "https://example.github.io/archiv/",
+                     "--out", str(out)]) == 0
+    with serve(out, "/archiv/") as base:
+        yield base, out

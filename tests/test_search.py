@@ -1,0 +1,174 @@
+"""Search in a real browser: Pagefind under a sub-path, German words, filters, sort, URLs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser import results, wait_for_results
+from tests.helpers import Site, serve
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, base: str, query: str, extra: str = "") -> list[dict[str, str]]:
+    page.goto(f"{base}suche/?q={quote(query)}{extra}")
+    wait_for_results(page)
+    return results(page)
+
+
+def count(page) -> int:
+    """The number of results the status line announces."""
+    return int(re.match(r"(\d+) Treffer", page.inner_text("#suchstatus"))[1])
+
+
+def titles(found: list[dict[str, str]]) -> list[str]:
+    return [r["title"] for r in found]
+
+
+SEED = "Integrationskonzept Kyffhäuserkreis 2020"
+
+
+def test_typed_query_finds_the_seed_with_reference_and_date(page, sub_path_site):
+    base, _ = sub_path_site
+    page.goto(base + "suche/")
+    page.fill("#suchfeld", "Integrationskonzept")
+    page.press("#suchfeld", "Enter")
+    status = wait_for_results(page)
+    assert re.match(r"\d+ Treffer für „Integrationskonzept“", status)
+    card = next(r for r in results(page) if r["title"] == SEED)
+    assert "2021/7/014" in card["meta"] and "31.03.2021" in card["meta"]
+    assert "q=Integrationskonzept" in page.url
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["Integration", "Integrationskonzept", "Konzept",
+                                   "integrationskonzepts"])
+def test_word_starts_stems_and_later_compound_parts_find_the_seed(page, sub_path_site, query):
+    base, _ = sub_path_site
+    assert SEED in titles(search(page, base, query))
+
+
+def test_a_fragment_that_is_not_a_word_finds_nothing(page, sub_path_site):
+    base, _ = sub_path_site
+    assert search(page, base, "zept") == []
+    assert "Keine Treffer für „zept“" in page.inner_text("#suchstatus")
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("Straße", "Sanierung der Kreisstraße K 12, Ortsdurchfahrt Clingen – Vergabe der "
+               "Bauleistungen"),
+    ("Strasse", "Sanierung der Kreisstraße K 12, Ortsdurchfahrt Clingen – Vergabe der "
+                "Bauleistungen"),
+    ("Grundstücke", "Grundsatzbeschluss zum Bau eines Radweges an der Kreisstraße K 9 zwischen "
+                    "Bad Frankenhausen und Udersleben"),
+    ("Grundstück", "Grundsatzbeschluss zum Bau eines Radweges an der Kreisstraße K 9 zwischen "
+                   "Bad Frankenhausen und Udersleben"),
+    ("Gebäude", "Breitbandausbau im Kyffhäuserkreis: Kofinanzierung des "
+                "Gigabit-Förderprogramms („Graue Flecken“)"),
+])
+def test_umlauts_sharp_s_and_compound_heads_match(page, sub_path_site, query, expected):
+    base, _ = sub_path_site
+    assert expected in titles(search(page, base, query))
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("2021/7/014", SEED),
+    ("2021/7/039", "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"),  # an alias
+    ("A-2022/004", None),
+])
+def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, expected):
+    base, _ = sub_path_site
+    found = search(page, base, query)
+    assert found, query
+    if expected:
+        assert found[0]["title"] == expected
+    assert found[0]["pinned"]
+    assert query in found[0]["meta"] or expected
+
+
+def test_pdf_attachment_text_leads_to_the_resolution_that_lists_it(page, sub_path_site):
+    base, _ = sub_path_site
+    found = search(page, base, "Kreislaufwirtschaftsplan")
+    assert titles(found) == ["Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"]
+
+
+def test_filter_narrows_the_results_and_lives_in_the_url(page, sub_path_site):
+    base, _ = sub_path_site
+    search(page, base, "Kreis")
+    before = count(page)
+    page.get_by_role("group", name="Treffer eingrenzen").get_by_label(
+        re.compile(r"^Kreistag \(\d+\)$")).check()
+    page.wait_for_url(re.compile(r"gremium=Kreistag"))
+    wait_for_results(page)
+    after = results(page)
+    assert 0 < count(page) < before
+    for card in after[:5]:
+        page_html = page.context.request.get(base.split("/archiv/")[0] + card["href"]).text()
+        assert "Kreistag" in page_html
+    page.go_back()
+    wait_for_results(page)
+    assert "gremium=" not in page.url and count(page) == before
+    assert not page.get_by_label(re.compile(r"^Kreistag \(\d+\)$")).is_checked()
+
+
+def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path_site):
+    base, _ = sub_path_site
+
+    def dates() -> list[str]:
+        found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
+        return [f"{m[3]}-{m[2]}-{m[1]}" for m in found if m]
+
+    search(page, base, "Kreistag")
+    newest = dates()
+    assert len(newest) > 3 and newest == sorted(newest, reverse=True)
+    page.select_option("#sortierung", "asc")
+    page.wait_for_url(re.compile(r"sort=asc"))
+    wait_for_results(page)
+    oldest = dates()
+    assert oldest == sorted(oldest) and oldest[0] < newest[0]
+
+
+def test_opening_a_result_lands_on_the_resolution_page(page, sub_path_site):
+    base, _ = sub_path_site
+    search(page, base, "Kreislaufwirtschaftsplan")
+    page.click("#treffer h3 a")
+    page.wait_for_load_state()
+    assert page.url.startswith(base + "beschluesse/")
+    assert page.inner_text("h1") == "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"
+
+
+def test_header_search_box_on_any_page_opens_the_search(page, sub_path_site):
+    base, _ = sub_path_site
+    page.goto(base + "beschluesse/2021-7-014/")
+    page.fill("#kopfsuche", "Radwegekonzept")
+    page.press("#kopfsuche", "Enter")
+    page.wait_for_url(re.compile(r"/archiv/suche/\?q=Radwegekonzept"))
+    wait_for_results(page)
+    assert results(page)
+
+
+def test_sessions_are_their_own_result_type(page, sub_path_site):
+    base, _ = sub_path_site
+    found = search(page, base, "Sitzungssaal", "&art=Sitzung")
+    assert found and all(r["meta"].startswith("Sitzung") for r in found)
+
+
+def test_empty_query_shows_a_hint_not_a_browse_list(page, sub_path_site):
+    base, _ = sub_path_site
+    page.goto(base + "suche/?thema=Soziales")
+    page.wait_for_function("() => document.getElementById('suchstatus').textContent")
+    assert results(page) == []
+    assert "Geben Sie einen Suchbegriff ein" in page.inner_text("#suchstatus")
+
+
+def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys):
+    site.simple("open", "2021/1", "Öffentliche Vorlage", extra="topics: [Umwelt]\n")
+    site.resolution("secret", 'reference: "2021/2"\ntitle: "Xylokanarie"\ndate: 2021-01-01\n'
+                    'public: false\n', "Die Xylokanarie singt im Verborgenen.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        assert search(page, base, "Xylokanarie") == []
+        assert titles(search(page, base, "Vorlage")) == ["Öffentliche Vorlage"]
