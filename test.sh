@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh test
 scripts/install-browser.sh
-.venv/bin/ruff check ratsinfo_site tests benchmarks
+.venv/bin/ruff check --quiet .
 .venv/bin/python -m pytest -q "$@"

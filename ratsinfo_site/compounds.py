@@ -119,11 +119,10 @@ def compound_parts(text: str) -> list[str]:
     split (nouns), or all words if `text` has no capital letter at all.
     """
     words = set(_WORD.findall(text.replace("\xad", "")))
-    seen = set(_norm(" ".join(words)).split())
-    if any(not w.islower() for w in words):  # erfolg|reich and lebens|werte are no nouns
-        words = {w for w in words if w[0].isupper()}
-    parts = {part for word in words if len(word) <= _MAX_WORD for part in split_word(word)}
-    return sorted(part for part in parts if _norm(part) not in seen)
+    long = [w for w in words if _MIN_PART + MIN_LENGTH <= len(w) <= _MAX_WORD]
+    nouns = [w for w in long if w[0].isupper()]  # erfolg|reich, lebens|werte are no nouns
+    parts = set().union(*map(split_word, nouns if nouns or text != text.lower() else long))
+    return sorted(p for p in parts if p not in words and p.lower() not in words)
 
 
 @lru_cache(maxsize=1 << 18)
