@@ -12,7 +12,8 @@ import jinja2
 
 from ratsinfo_site.archive import Archive, build_archive, parse_all
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.errors import BuildError, Problem, errors_in
+from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
+from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.load import load_content
 from ratsinfo_site.pages import build_pages
@@ -39,6 +40,10 @@ def read_archive(config: SiteConfig) -> tuple[Archive, list[Problem]]:
         docs, config.content_dir / "files")
     archive, found = build_archive(resolutions, sessions, committees, topics)
     problems = [*config.warnings, *problems, *found]
+    if config.host is None:
+        problems.append(warning("site.toml", 1, f"base_url '{config.base_url}' has no host "
+                                "(https://…): canonical links, sitemap, feeds and JSON-LD "
+                                "are left out"))
     if errors_in(problems):
         raise BuildError(problems)
     return archive, sorted(set(problems))
@@ -69,7 +74,7 @@ def build(config: SiteConfig) -> BuildResult:
     archive, warnings = read_archive(config)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)
-    pages = build_pages(archive, urls, t)
+    pages = build_pages(archive, urls, t, config, read_history(config.content_dir))
     env = make_environment(config, urls, t)
     env.globals["archive"] = archive
     with OutputWriter(config.output_dir) as out:
@@ -79,7 +84,7 @@ def build(config: SiteConfig) -> BuildResult:
             except Exception as exc:  # a site's own template may fail in any way
                 raise BuildError([_template_problem(config, exc, page.url)]) from None
             out.text(output_path(page.url), html)
-        for asset in ("style.css", "search.js"):
+        for asset in ("style.css", "search.js", "cite.js"):
             out.copy(f"assets/{asset}", THEME / "static" / asset)
         for attachment in {a.file: a for r in archive.resolutions for a in r.attachments}.values():
             out.copy(urls.file(attachment), attachment.source)

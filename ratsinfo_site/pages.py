@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ratsinfo_site.archive import Archive
+from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.model import Votes
+from ratsinfo_site.meta import citation, description, json_ld
+from ratsinfo_site.model import Resolution, Votes
 from ratsinfo_site.search_text import hidden_terms
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.urls import Urls
@@ -46,6 +50,7 @@ class Page:
     section: str = ""
     context: dict[str, Any] = field(default_factory=dict)
     variant: str = ""
+    description: str = ""
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -113,21 +118,35 @@ def search_config(urls: Urls, t: Catalogue) -> dict[str, Any]:
     }
 
 
-def build_pages(archive: Archive, urls: Urls, t: Catalogue) -> list[Page]:
+def resolution_pages(r: Resolution, archive: Archive, urls: Urls, t: Catalogue,
+                     site: SiteConfig, history: dict[Path, tuple[Change, ...]]) -> list[Page]:
+    """The page of one resolution, and a redirect at the address of each alias."""
+    page = Page(urls.of(r), "resolution", f"{r.reference}: {r.title}", "resolutions", {
+        "resolution": r, "related": archive.related.get(r.reference, ()),
+        "referenced_by": archive.referenced_by.get(r.reference, ()),
+        "search_terms": hidden_terms(r),
+        "citation": citation(r, urls, t, site),
+        "json_ld": json_ld(r, urls, t, site),
+        "changes": history.get((site.root / r.source).resolve(), ()),
+    }, variant=slugify(r.type), description=description(r, t))
+    redirects = [Page(urls.resolution(a.reference), "redirect", f"{a.reference}: {r.title}",
+                      "resolutions", {"target": urls.of(r), "resolution": r})
+                 for a in r.aliases]
+    return [page, *redirects]
+
+
+def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
+                history: dict[Path, tuple[Change, ...]] | None = None) -> list[Page]:
     """All pages of the site, in a fixed order."""
     m = t.messages
     pages = [Page("", "home", m["home"], "home", {
         "latest_resolutions": archive.resolutions[:LATEST],
         "latest_sessions": archive.sessions[:LATEST],
-    })]
+    }, description=m["archive_intro"])]
     pages += _listed(urls, "resolution_list", m["resolutions"], archive.resolutions,
                      urls.listing("resolutions"), "resolutions")
     for r in archive.resolutions:
-        pages.append(Page(urls.of(r), "resolution", f"{r.reference}: {r.title}", "resolutions", {
-            "resolution": r, "related": archive.related.get(r.reference, ()),
-            "referenced_by": archive.referenced_by.get(r.reference, ()),
-            "search_terms": hidden_terms(r),
-        }, variant=slugify(r.type)))
+        pages += resolution_pages(r, archive, urls, t, site, history or {})
     pages += _listed(urls, "session_list", m["sessions"], archive.sessions,
                      urls.listing("sessions"), "sessions")
     for s in archive.sessions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue) -> jinja2.Env
     )
     env.filters.update(
         date=t.date, long_date=t.long_date, number=t.number, filesize=t.size,
+        isodate=lambda iso: t.date(dt.date.fromisoformat(iso)),
         outcome=lambda key: t.outcomes.get(key, key),
     )
     env.globals.update(

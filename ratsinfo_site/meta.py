@@ -1,0 +1,69 @@
+"""What a resolution page tells citers and machines: description, citation, JSON-LD."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.i18n import Catalogue
+from ratsinfo_site.model import Resolution
+from ratsinfo_site.urls import Urls
+
+DESCRIPTION_LENGTH = 200
+
+
+def plain_text(markup: str) -> str:
+    """Sanitised HTML to one line of text."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+
+
+def description(r: Resolution, t: Catalogue) -> str:
+    """A short summary for search engines and link previews."""
+    text = plain_text(r.decision) or plain_text(r.body)
+    lead = f"{r.type} {r.reference} ({t.date(r.date)}): {r.title}."
+    full = f"{lead} {text}".strip()
+    if len(full) <= DESCRIPTION_LENGTH:
+        return full
+    return full[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def citation(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> str:
+    """A ready-to-paste citation; the retrieval date is left to the reader."""
+    address = urls.absolute(urls.of(r)) or urls.href(urls.of(r))
+    return t.messages["citation"].format(
+        body=site.body or site.title or t.messages["site_title"], type=r.type,
+        reference=r.reference, date=t.date(r.date), title=r.title, url=address)
+
+
+def json_ld(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> dict[str, Any] | None:
+    """schema.org Legislation for the resolution; None without an absolute address."""
+    address = urls.absolute(urls.of(r))
+    if address is None:
+        return None
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "@id": address,
+        "url": address,
+        "name": r.title,
+        "legislationIdentifier": r.reference,
+        "legislationType": r.type,
+        "legislationDate": r.date.isoformat(),
+        "inLanguage": t.language,
+        "description": description(r, t),
+    }
+    if site.body:
+        data["legislationJurisdiction"] = site.body
+    decided = [c for c in r.consultations if c.outcome == "accepted"]
+    if decided:
+        data["legislationPassedBy"] = {"@type": "GovernmentOrganization",
+                                       "name": decided[-1].committee}
+    if r.topics:
+        data["keywords"] = list(r.topics)
+    if r.withdrawn:
+        data["legislationLegalForce"] = "NotInForce"
+    if r.aliases:
+        data["alternateName"] = [a.reference for a in r.aliases]
+    return data
