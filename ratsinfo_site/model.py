@@ -425,6 +425,8 @@ def _signature(fields: _Fields) -> Signature | None:
 
 def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | None, list[Problem]]:
     """Check one resolution file; the record is None when it has errors."""
+    if doc.problems and not doc.meta:  # unreadable: nothing more to check
+        return None, list(doc.problems)
     f = _Fields(doc, RESOLUTION_KEYS)
     meta = doc.meta
     reference = _reference(f, ("reference",), meta.get("reference"))
@@ -464,6 +466,8 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
 
 def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
     """Check one session file."""
+    if doc.problems and not doc.meta:  # unreadable: nothing more to check
+        return None, list(doc.problems)
     f = _Fields(doc, SESSION_KEYS)
     number = f.value(("number",), _agenda_item, default="")
     record = SessionFile(
@@ -482,6 +486,8 @@ def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
 def parse_description(doc: RawDocument, known: set[str]) -> tuple[Description | None,
                                                                   list[Problem]]:
     """Check one committee or topic file."""
+    if doc.problems and not doc.meta:  # unreadable: nothing more to check
+        return None, list(doc.problems)
     f = _Fields(doc, known)
     record = Description(
         source=doc.shown, line=doc.line("name"), name=f.value(("name",), _text, True) or "",

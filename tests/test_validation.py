@@ -94,11 +94,11 @@ CASES = {
         "content/resolutions/bad.md:6: broken YAML: found unexpected end of stream"),
     "tab in yaml": (
         'reference: "2021/1"\ntitle: T\n\tdate: 2021-01-01\npublic: true\n',
-        "content/resolutions/bad.md:4: broken YAML: found character '\\t' that cannot start "
-        "any token"),
+        "content/resolutions/bad.md:4: broken YAML: found a tab character that violates "
+        "indentation"),
     "yaml alias": (
         'reference: "2021/1"\ntitle: &t "T"\nsubmitter: *t\ndate: 2021-01-01\npublic: true\n',
-        "content/resolutions/bad.md:3: YAML anchors and aliases (& and *) are not allowed in "
+        "content/resolutions/bad.md:4: YAML anchors and aliases (& and *) are not allowed in "
         "front matter"),
     "related names nothing": (
         'reference: "2021/1"\ntitle: "T"\ndate: 2021-01-01\npublic: true\nrelated:\n'
