@@ -32,11 +32,30 @@ _SKIP = _NAMES | {
     "Wortverbindung", "Redewendung", "Geflügeltes Wort", "Grußformel", "Partikel",
 }  # fmt: skip
 _ADJECTIVAL = "adjektivische Deklination"  # Vorsitzende is not Vorsitz + Ende
-# Nouns that are also prefixes or pronouns: Aus|schuss, Unter|lagen, Über|sicht are no compounds.
-_NOT_PARTS = frozenset({"aus", "ab", "bei", "ich", "unter", "wider", "über"})
-# Real nouns that are mostly false heads: Wirt|schaft, Arbeit|samt, Nord|hausen, Haus|halt,
-# Strateg|ische.
-_NOT_HEADS = frozenset({"schaft", "samt", "hausen", "halt", "lein", "ische"})
+# Nouns (and stems) that are also prefixes: Aus|schuss, Unter|lagen, Fort|schreibung, Verb|raucher,
+# Wett(e)|bewerb are no compounds.
+_NOT_PARTS = frozenset(
+    {"aus", "ab", "bei", "fort", "ich", "unter", "verb", "wett", "wider", "über"}
+)
+# Real nouns that are mostly false heads, never returned: Wirt|schaft, Arbeit|samt, Nord|hausen,
+# Haus|halt, Strateg|ische, Gut|achten, Regie|ster, Sachs|tand, Fest|setzung, Tour|ismus.
+_NOT_HEADS = frozenset({
+    "achte", "aster", "eilung", "halt", "hausen", "ische", "ismus", "leit", "lein", "samt",
+    "schaft", "setzung", "ster", "strophe", "tand",
+})  # fmt: skip
+# Noun forms that are mostly the end of an adjective or a female plural: Flächendeck|ende,
+# Person|elle, Pragma|tische, Besuche|rinnen.
+_FALSE_HEADS = frozenset({
+    "ende", "enden", "ender", "endes", "elle", "ellen", "eller", "tische", "tischen", "bare",
+    "baren", "bares", "hafte", "haften", "weite", "weiten", "freie", "freien", "gerechte",
+    "gerechten", "gerechter", "rinne", "rinnen",
+})  # fmt: skip
+# The only nouns of three letters that are parts: others make false splits (Kat|aster, Gig|abi).
+_SHORT = frozenset({
+    "amt", "bad", "bau", "bus", "ehe", "eis", "gas", "gut", "hof", "kur", "not", "ort", "ost",
+    "rad", "rat", "ruf", "see", "süd", "tag", "tal", "tat", "tor", "tür", "typ", "uhr", "weg",
+    "zoo", "zug",
+})  # fmt: skip
 # Common first parts that are not nouns (Neu|bau, Gesamt|kosten, Wohn|gebiet).
 _MODIFIERS = frozenset({
     "alt", "fahr", "fern", "frei", "gesamt", "gross", "halb", "hoch", "klein", "klär", "kommunal",
@@ -64,11 +83,11 @@ class _Lexicon:
             next(rows)
             for row in rows:
                 pos = set(row[1].split(","))
-                if pos & _SKIP or len(row[0]) < _MIN_PART:  # also Er, whose plural is "Ers"
-                    if pos & _NAMES:
-                        names.add(_norm(row[0]))
-                    continue
                 lemma, key = row[0], _norm(row[0])
+                if pos & _SKIP or len(key) < _MIN_PART or (len(key) == 3 and key not in _SHORT):
+                    if pos & _NAMES:
+                        names.add(key)
+                    continue
                 forms = {_norm(form) for i, form in enumerate(row) if form and i not in _NOT_FORMS}
                 for form in forms:
                     old = self.lemma.get(form)
@@ -79,10 +98,11 @@ class _Lexicon:
                     self.adjectival |= forms
                 if key.endswith("e") and len(key) > _MIN_PART + 1:
                     stems.setdefault(key[:-1], lemma)
-        for key in _NOT_PARTS:
+        for key in _NOT_PARTS | {k for k in self.lemma if len(k) == 3 and k not in _SHORT}:
             self.lemma.pop(key, None)
+            stems.pop(key, None)
         self.names = frozenset(names - self.lemma.keys())
-        self.not_heads = frozenset(k for k, v in self.lemma.items() if _norm(v) in _NOT_HEADS)
+        self.not_heads = _FALSE_HEADS | {k for k, v in self.lemma.items() if _norm(v) in _NOT_HEADS}
         # every part -> (lemma or "", whether it may only come before the last part)
         self.parts = {k: (v, True) for k, v in stems.items()}
         self.parts.update((k, (v, False)) for k, v in self.lemma.items())
@@ -121,7 +141,9 @@ def compound_parts(text: str) -> list[str]:
     words = set(_WORD.findall(text.replace("\xad", "")))
     long = [w for w in words if _MIN_PART + MIN_LENGTH <= len(w) <= _MAX_WORD]
     nouns = [w for w in long if w[0].isupper()]  # erfolg|reich, lebens|werte are no nouns
-    parts = set().union(*map(split_word, nouns if nouns or text != text.lower() else long))
+    if not nouns and text == text.lower():  # no capitals at all: any word may be a noun
+        nouns = long
+    parts = set().union(*map(split_word, nouns))
     return sorted(p for p in parts if p not in words and p.lower() not in words)
 
 
@@ -137,39 +159,23 @@ def split_word(word: str) -> tuple[str, ...]:
     lex = _lex()
     if key in lex.names:
         return ()
-    starts: set[int] = set()
-    ends: set[int] = set()
     found: set[str] = set()
-    _collect(key, 0, len(key), lex, starts, ends, found)
-    for b in starts:  # and every span from a part start to a part end that is a noun
-        for e in ends:
-            if e - b >= MIN_LENGTH and key[b:e] in lex.lemma:
-                found.add(lex.lemma[key[b:e]])
+    _collect(key, 0, lex, found)
     return tuple(sorted(x for x in found if len(x) >= MIN_LENGTH and _norm(x) not in _NOT_HEADS))
 
 
-def _collect(
-    key: str,
-    offset: int,
-    limit: int,
-    lex: _Lexicon,
-    starts: set[int],
-    ends: set[int],
-    found: set[str],
-) -> None:
-    """Add the parts of `key` (at `offset` in the word) and of their parts: their starts but 0,
-    their ends up to `limit`, and the lemmas of those that do not start the word."""
-    for start, end in _best_split(key):
-        piece = key[start:end]
-        lemma, modifier = lex.parts[piece]
+def _collect(key: str, offset: int, lex: _Lexicon, found: set[str]) -> None:
+    """Add the lemmas of the parts of `key` (at `offset` in the word) that do not start the word,
+    of the runs of neighbouring parts that are nouns too (Tages|stätte), and of their parts."""
+    parts = _best_split(key)
+    for i, (start, end) in enumerate(parts):
+        lemma = lex.parts[key[start:end]][0]
         if offset + start:
-            starts.add(offset + start)
             found.add(lemma)
-        ends.add(min(offset + end, limit))
-        if lemma:  # split the lemma: Grundschul(e) as Grundschule, Papiers as Papier
-            piece = _norm(lemma)
-        if len(piece) >= _MIN_PART + MIN_LENGTH:
-            _collect(piece, offset + start, min(offset + end, limit), lex, starts, ends, found)
+            found.update(lex.lemma.get(key[start:stop], "") for _, stop in parts[i + 1 :])
+        piece = _norm(lemma) if lemma else key[start:end]  # Grundschul(e), Papiers: the lemma
+        if _MIN_PART + MIN_LENGTH <= len(piece) < len(key):
+            _collect(piece, offset + start, lex, found)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -183,8 +189,11 @@ def _best_split(key: str) -> Split:
     lex = _lex()
     n = len(key)
     forms, not_heads, parts = lex.lemma, lex.not_heads, lex.parts
-    heads = {i for i in range(_MIN_PART, n - _MIN_PART + 1) if key[i:] in forms}
-    heads = {i for i in heads if key[i:] not in not_heads} if heads else heads
+    heads = {
+        i
+        for i in range(_MIN_PART, n - _MIN_PART + 1)
+        if (tail := key[i:]) in forms and tail not in not_heads
+    }
     if heads and key in lex.adjectival:  # Vorsitzende is not Vorsitz + Ende
         heads = {i for i in heads if key[i:] in lex.adjectival}
     if not heads:  # cheap exit for most words: no noun ends the word
