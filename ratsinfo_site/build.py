@@ -13,6 +13,8 @@ import jinja2
 from ratsinfo_site.archive import Archive, build_archive, parse_all
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
+from ratsinfo_site.export import export_files
+from ratsinfo_site.feeds import feed_files
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.load import load_content
@@ -88,6 +90,10 @@ def build(config: SiteConfig) -> BuildResult:
             out.copy(f"assets/{asset}", THEME / "static" / asset)
         for attachment in {a.file: a for r in archive.resolutions for a in r.attachments}.values():
             out.copy(urls.file(attachment), attachment.source)
+        page_urls = [page.url for page in pages if page.kind != "redirect"]
+        for path, data in [*feed_files(archive, urls, t, config),
+                           *export_files(archive, urls, t, config, page_urls)]:
+            out.data(path, data)
         out.text(".nojekyll", "")
         build_search_index(out.path, config.language)
     return BuildResult(archive, tuple(warnings), len(pages), time.perf_counter() - started)

@@ -1,0 +1,240 @@
+"""Open data and crawler files: JSON and CSV under ``api/``, ``sitemap.xml``, ``robots.txt``.
+
+Only the archive is read, so nothing non-public can get in; the same content gives the
+same bytes. The shape of every file is described in ``docs/exports.md`` and ``schemas/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ratsinfo_site.archive import Archive, Session
+from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.i18n import Catalogue
+from ratsinfo_site.model import Consultation, Resolution, Votes
+from ratsinfo_site.slugs import slugify
+from ratsinfo_site.urls import Urls
+
+API = "api"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the sitemap protocol allows
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+CSV_COLUMNS = (
+    "reference", "title", "date", "type", "outcome", "withdrawn", "committee", "session_date",
+    "role", "agenda_item", "result", "consultation_outcome", "votes_for", "votes_against",
+    "votes_abstain", "votes_biased", "unanimous", "url",
+)
+_SKIPPED_PAGES = {"404.html"}
+
+Record = dict[str, Any]
+
+
+def export_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
+                 page_urls: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Every data file: per-resolution and list JSON, CSV, sessions JSON, sitemap, robots."""
+    words = urls.words
+    files = []
+    for r in archive.resolutions:
+        data = _json(resolution_record(r, archive, urls), indent=2)
+        files.append((resolution_path(urls, r), data))
+        # JSON cannot redirect: an alias (an old number) keeps its address with the same data.
+        files += [(f"{API}/{words['resolutions']}/{slugify(a.reference)}.json", data)
+                  for a in r.aliases]
+    files.append((f"{API}/{words['resolutions']}.json", _json(
+        {**_site(urls, t, config), "count": len(archive.resolutions),
+         "resolutions": [summary_record(r, urls) for r in archive.resolutions]})))
+    files.append((f"{API}/{words['resolutions']}.csv", resolutions_csv(archive.resolutions,
+                                                                      urls)))
+    files.append((f"{API}/{words['sessions']}.json", _json(
+        {**_site(urls, t, config), "count": len(archive.sessions),
+         "sessions": [session_record(s, urls) for s in archive.sessions]})))
+    if urls.host:
+        files += sitemap_files(page_urls, urls)
+    files.append(("robots.txt", robots_txt(urls)))
+    return files
+
+
+def resolution_path(urls: Urls, r: Resolution) -> str:
+    """``api/beschluesse/2021-7-014.json``."""
+    return f"{API}/{urls.words['resolutions']}/{r.slug}.json"
+
+
+def _link(urls: Urls, path: str) -> str:
+    """The full URL with a host; without one the site-relative link (base path included)."""
+    return urls.absolute(path) or urls.href(path)
+
+
+def _json(data: Any, indent: int | None = None) -> bytes:
+    """UTF-8 JSON; compact unless ``indent`` (the lists can hold 50,000 resolutions)."""
+    separators = None if indent else (",", ":")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return (text + "\n").encode("utf-8")
+
+
+def _text(value: object) -> str | None:
+    """Text, or None when empty (absent values are null throughout the exports)."""
+    return str(value) if value else None
+
+
+def _site(urls: Urls, t: Catalogue, config: SiteConfig) -> Record:
+    return {"title": config.title or t.messages["site_title"], "body": _text(config.body),
+            "language": t.language, "url": _link(urls, "")}
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+def votes_record(votes: Votes | None) -> Record | None:
+    """Counts by key; a key the minutes did not record is null, never 0."""
+    if votes is None:
+        return None
+    return {"for": votes.yes, "against": votes.no, "abstain": votes.abstain,
+            "biased": votes.biased}
+
+
+def _outcome(c: Consultation) -> Record:
+    """What a consultation decided: the part a session item and a resolution share."""
+    return {"role": _text(c.role), "agenda_item": _text(c.agenda_item),
+            "result": _text(c.result), "outcome": c.outcome,
+            "votes": votes_record(c.votes), "unanimous": c.unanimous}
+
+
+def consultation_record(c: Consultation, r: Resolution, urls: Urls) -> Record:
+    """One consultation, with links to its session and to its place on the resolution page."""
+    return {"committee": c.committee, "committee_url": _link(urls, urls.committee(c.committee)),
+            "date": c.date.isoformat(), "session_url": _link(urls, urls.session_of(c)),
+            "url": _link(urls, f"{urls.of(r)}#{urls.consultation_anchor(c)}"), **_outcome(c)}
+
+
+def _refs(resolutions: Iterable[Resolution], urls: Urls) -> list[Record]:
+    return [{"reference": r.reference, "title": r.title, "url": _link(urls, urls.of(r))}
+            for r in resolutions]
+
+
+def _finance(r: Resolution) -> tuple[str | None, list[Record]]:
+    """The finance text as HTML, or its labelled items (the format allows either)."""
+    if isinstance(r.finance, tuple):
+        return None, [{"label": label, "html": str(html)} for label, html in r.finance]
+    return _text(r.finance), []
+
+
+def resolution_record(r: Resolution, archive: Archive, urls: Urls) -> Record:
+    """Everything public the resolution page shows."""
+    finance_html, finance_items = _finance(r)
+    signed = None
+    if r.signed:
+        s = r.signed
+        signed = {"place": _text(s.place), "date": s.date.isoformat() if s.date else None,
+                  "name": _text(s.name), "role": _text(s.role)}
+    return {
+        "reference": r.reference, "slug": r.slug, "url": _link(urls, urls.of(r)),
+        "title": r.title, "date": r.date.isoformat(), "year": r.year, "type": r.type,
+        "withdrawn": r.withdrawn, "outcome": r.outcome, "topics": list(r.topics),
+        "submitter": _text(r.submitter), "department": _text(r.department),
+        "decision_html": _text(r.decision), "body_html": _text(r.body), "text": _text(r.text),
+        "consultations": [consultation_record(c, r, urls) for c in r.consultations],
+        "finance_html": finance_html, "finance_items": finance_items,
+        "signed": signed, "issued": r.issued.isoformat() if r.issued else None,
+        "attachments": [{"title": a.title, "file": a.file, "url": _link(urls, urls.of(a)),
+                         "size": a.size} for a in r.attachments],
+        "related": _refs(archive.related.get(r.reference, ()), urls),
+        "referenced_by": _refs(archive.referenced_by.get(r.reference, ()), urls),
+        "aliases": [a.reference for a in r.aliases],
+        "details": [{"label": label, "html": str(html)} for label, html in r.details],
+    }
+
+
+def summary_record(r: Resolution, urls: Urls) -> Record:
+    """A resolution in the list export: no texts, a link to its full record."""
+    committees = list(dict.fromkeys(c.committee for c in r.consultations))
+    return {
+        "reference": r.reference, "slug": r.slug, "url": _link(urls, urls.of(r)),
+        "json_url": _link(urls, resolution_path(urls, r)), "title": r.title,
+        "date": r.date.isoformat(), "type": r.type, "withdrawn": r.withdrawn,
+        "outcome": r.outcome, "topics": list(r.topics), "committees": committees,
+        "submitter": _text(r.submitter), "department": _text(r.department),
+        "aliases": [a.reference for a in r.aliases],
+    }
+
+
+def session_record(s: Session, urls: Urls) -> Record:
+    """A session with what its file adds and its public agenda items in order."""
+    info = s.info
+    return {
+        "slug": s.slug, "url": _link(urls, urls.of(s)), "committee": s.committee,
+        "committee_url": _link(urls, urls.committee(s.committee)), "date": s.date.isoformat(),
+        "number": _text(info.number) if info else None,
+        "title": _text(info.title) if info else None,
+        "start": _text(info.start) if info else None, "end": _text(info.end) if info else None,
+        "location": _text(info.location) if info else None,
+        "body_html": _text(info.body) if info else None,
+        "items": [{"reference": it.resolution.reference, "title": it.resolution.title,
+                   "url": _link(urls, urls.of(it.resolution)),
+                   "json_url": _link(urls, resolution_path(urls, it.resolution)),
+                   **_outcome(it.consultation)} for it in s.items],
+    }
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _csv_row(r: Resolution, c: Consultation | None, url: str) -> list[str]:
+    """One row; consultation cells stay empty without one, vote cells when not recorded."""
+    row = [r.reference, r.title, r.date.isoformat(), r.type, r.outcome,
+           "true" if r.withdrawn else "false"]
+    if c is None:
+        return [*row, *[""] * 11, url]
+    votes = c.votes or Votes(None, None, None, None)
+    counts = ["" if n is None else str(n) for n in (votes.yes, votes.no, votes.abstain,
+                                                      votes.biased)]
+    return [*row, c.committee, c.date.isoformat(), c.role, c.agenda_item, c.result,
+            c.outcome or "", *counts, "true" if c.unanimous else "false", url]
+
+
+def resolutions_csv(resolutions: Iterable[Resolution], urls: Urls) -> bytes:
+    """One row per public consultation; UTF-8 with a byte-order mark so Excel reads umlauts."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in resolutions:
+        url = _link(urls, urls.of(r))
+        for c in r.consultations or (None,):
+            writer.writerow(_csv_row(r, c, url))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- crawlers ------------------------------------------------------------------------------
+
+
+def _xml(tag: str, locs: Iterable[str]) -> bytes:
+    """A ``urlset`` of pages or a ``sitemapindex`` of sitemaps."""
+    root = ET.Element(tag, {"xmlns": SITEMAP_NS})
+    child = "url" if tag == "urlset" else "sitemap"
+    for loc in locs:
+        ET.SubElement(ET.SubElement(root, child), "loc").text = loc
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap_files(page_urls: Sequence[str], urls: Urls) -> list[tuple[str, bytes]]:
+    """``sitemap.xml``; past 50,000 pages an index of ``sitemap-1.xml``, ``sitemap-2.xml``, …"""
+    locs = [urls.absolute(p) or "" for p in dict.fromkeys(page_urls)
+            if p not in _SKIPPED_PAGES]
+    if len(locs) <= SITEMAP_LIMIT:
+        return [("sitemap.xml", _xml("urlset", locs))]
+    parts = [locs[i:i + SITEMAP_LIMIT] for i in range(0, len(locs), SITEMAP_LIMIT)]
+    files = [(f"sitemap-{n}.xml", _xml("urlset", part)) for n, part in enumerate(parts, 1)]
+    index = _xml("sitemapindex", (urls.absolute(name) or "" for name, _ in files))
+    return [("sitemap.xml", index), *files]
+
+
+def robots_txt(urls: Urls) -> bytes:
+    """Everything may be crawled; the sitemap is named only when its full URL is known."""
+    text = "User-agent: *\nDisallow:\n"
+    if (sitemap := urls.absolute("sitemap.xml")) is not None:
+        text += f"\nSitemap: {sitemap}\n"
+    return text.encode("utf-8")

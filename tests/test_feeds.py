@@ -1,0 +1,194 @@
+"""Atom feeds and the sessions calendar, read back with feedparser and icalendar."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import feedparser
+import icalendar
+import pytest
+
+from ratsinfo_site.archive import Archive
+from ratsinfo_site.build import read_archive
+from ratsinfo_site.config import SiteConfig, load_config
+from ratsinfo_site.export import export_files
+from ratsinfo_site.feeds import feed_files
+from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.pages import build_pages
+from ratsinfo_site.urls import Urls
+from tests.helpers import REPO, Site
+
+BASE = "https://example.github.io/archiv/"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass
+class Published:
+    """What the feeds and exports of one site hold, as written to ``out``."""
+
+    files: dict[str, bytes]
+    archive: Archive
+    urls: Urls
+    config: SiteConfig
+    out: Path
+
+
+def publish(root: Path, out: Path, base_url: str | None = None) -> Published:
+    """Run feed_files and export_files on the site in ``root``; write them below ``out``."""
+    with contextlib.chdir(root):
+        config = load_config(base_url=base_url)
+    archive, _ = read_archive(config)
+    t = catalogue(config.language)
+    urls = Urls(config.base_path, config.host, t.words)
+    pages = build_pages(archive, urls, t, config)
+    page_urls = [p.url for p in pages if p.kind != "redirect"]
+    files = feed_files(archive, urls, t, config) + export_files(archive, urls, t, config,
+                                                                page_urls)
+    paths = [path for path, _ in files]
+    assert len(paths) == len(set(paths)), "a path is written twice"
+    for path, data in files:
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+    return Published(dict(files), archive, urls, config, out)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """The example archive's feeds and exports for https://example.github.io/archiv/."""
+    return publish(REPO, tmp_path_factory.mktemp("feeds"), BASE)
+
+
+def read_feed(published: Published, path: str) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(published.files[path])
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def read_calendar(published: Published, name: str = "sitzungen.ics") -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(published.files[name])
+
+
+def events_by_uid(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_site_feed_lists_the_newest_resolutions_newest_first_with_their_pages(example):
+    feed = read_feed(example, "feed.xml")
+    resolutions = example.archive.resolutions
+    assert feed.version == "atom10"
+    assert len(feed.entries) == min(100, len(resolutions)) > 30
+    assert [e.link for e in feed.entries] == [BASE + f"beschluesse/{r.slug}/"
+                                              for r in resolutions[:100]]
+    assert [e.id for e in feed.entries] == [e.link for e in feed.entries]
+    published = [e.published_parsed for e in feed.entries]
+    assert published == sorted(published, reverse=True)
+    assert feed.feed.updated_parsed == max(e.updated_parsed for e in feed.entries)
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links == {"self": BASE + "feed.xml", "alternate": BASE + "beschluesse/"}
+    assert feed.feed.title == "Beschlussarchiv des Kreistags"
+
+
+def test_seed_entry_carries_title_decision_topics_and_last_result(example):
+    feed = read_feed(example, "feed.xml")
+    entry = next(e for e in feed.entries if e.link.endswith("/2021-7-014/"))
+    assert entry.title == "2021/7/014: Integrationskonzept Kyffhäuserkreis 2020"
+    assert entry.published.startswith("2021-03-31T00:00:00")
+    assert entry.updated.startswith("2021-04-01")  # issued after the Kreistag decided
+    assert {tag.term for tag in entry.tags} == {"Integration", "Soziales"}
+    assert "Kreistag, 31.03.2021: angenommen" in entry.summary
+    assert "Der Kreistag beschließt das „Integrationskonzept" in entry.content[0].value
+    assert entry.author == "Die Landrätin, Frau Hochwind-Schneider"
+
+
+def test_every_topic_and_committee_has_a_feed_of_its_own_resolutions(example):
+    archive = example.archive
+    for group, word in ((archive.topics, "themen"), (archive.committees, "gremien")):
+        assert group
+        for thing in group:
+            feed = read_feed(example, f"{word}/{thing.slug}/feed.xml")
+            assert [e.link for e in feed.entries] == [
+                BASE + f"beschluesse/{r.slug}/" for r in thing.resolutions[:100]]
+            assert thing.name in feed.feed.title
+            assert {link.rel: link.href for link in feed.feed.links}["alternate"] == \
+                BASE + f"{word}/{thing.slug}/"
+
+
+def test_feed_holds_only_the_newest_hundred(site: Site, tmp_path):
+    for n in range(1, 106):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=n)
+        site.resolution(f"r{n}", f'reference: "2020/{n}"\ntitle: Beschluss {n}\n'
+                        f"date: {day.isoformat()}\npublic: true\n")
+    published = publish(site.root, tmp_path, BASE)
+    feed = read_feed(published, "feed.xml")
+    assert len(feed.entries) == 100
+    titles = [e.title for e in feed.entries]
+    assert titles[0] == "2020/105: Beschluss 105" and titles[-1] == "2020/6: Beschluss 6"
+
+
+def test_calendar_has_the_seed_sessions_on_their_dates(example):
+    events = events_by_uid(read_calendar(example))
+    assert len(events) == len(example.archive.sessions)
+    domain = "@example.github.io/archiv"
+    social = events["2021-03-04-ausschuss-fuer-soziales-familie-gesundheit-gleichstellung-"
+                    "und-auslaenderfragen" + domain]
+    assert social.decoded("DTSTART") == dt.date(2021, 3, 4)  # no session file: all day
+    assert social.decoded("DTEND") == dt.date(2021, 3, 5)
+    assert events["2021-03-17-kreisausschuss" + domain].decoded("DTSTART") == \
+        dt.date(2021, 3, 17)
+    council = events["2021-03-31-kreistag" + domain]
+    assert council.decoded("DTSTART") == dt.datetime(2021, 3, 31, 17, 0, tzinfo=BERLIN)
+    assert council.decoded("DTEND") == dt.datetime(2021, 3, 31, 20, 45, tzinfo=BERLIN)
+    assert str(council["LOCATION"]) == \
+        "Sitzungssaal des Landratsamtes, Markt 8, 99706 Sondershausen"
+    assert str(council["SUMMARY"]) == "14. Sitzung des Kreistages"
+    assert str(council["URL"]) == BASE + "sitzungen/2021-03-31-kreistag/"
+    description = str(council["DESCRIPTION"])
+    assert "2021/7/014 Integrationskonzept Kyffhäuserkreis 2020 (angenommen)" in description
+    assert description.index("2021/7/016") < description.index("2021/7/014")  # agenda order
+    assert council.decoded("DTSTAMP") == dt.datetime(2021, 3, 31, tzinfo=dt.UTC)
+
+
+def test_calendar_names_its_time_zone_and_has_no_non_public_session(example):
+    calendar = read_calendar(example)
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert not any("personalausschuss" in uid for uid in events_by_uid(calendar))
+
+
+def test_without_a_host_there_are_no_atom_feeds_and_the_calendar_has_no_urls(tmp_path):
+    published = publish(REPO, tmp_path, "/archiv/")
+    assert not [p for p in published.files if p.endswith("feed.xml")]
+    assert not list(tmp_path.rglob("feed.xml"))
+    calendar = read_calendar(published)
+    events = list(calendar.walk("VEVENT"))
+    assert events and not any("URL" in e for e in events)
+    assert not any("http" in str(e["DESCRIPTION"]) for e in events)
+
+
+def test_english_site_writes_sessions_ics_with_english_words(site: Site, tmp_path):
+    site.write("site.toml", 'language = "en"\ntitle = "Minutes"\n')
+    site.simple("r", "2021/1", extra="""\
+        topics: [Roads]
+        consultations:
+          - {committee: Council, date: 2021-04-01, agenda_item: 3, result: angenommen}
+        """)
+    published = publish(site.root, tmp_path, BASE)
+    assert "sitzungen.ics" not in published.files
+    event = next(iter(read_calendar(published, "sessions.ics").walk("VEVENT")))
+    assert str(event["URL"]) == BASE + "sessions/2021-04-01-council/"
+    assert "Item 3: 2021/1" in str(event["DESCRIPTION"])
+    assert read_feed(published, "topics/roads/feed.xml").feed.title == "Minutes: topic Roads"
+    assert read_feed(published, "committees/council/feed.xml").entries
+
+
+def test_feeds_and_calendar_are_byte_identical_on_two_runs(tmp_path):
+    for name in ("a", "b"):
+        shutil.copytree(REPO / "content", tmp_path / name / "content")
+        shutil.copy(REPO / "site.toml", tmp_path / name / "site.toml")
+    first = publish(tmp_path / "a", tmp_path / "out-a", BASE).files
+    second = publish(tmp_path / "b", tmp_path / "out-b", BASE).files
+    assert first == second
