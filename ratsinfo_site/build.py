@@ -18,6 +18,7 @@ from ratsinfo_site.feeds import feed_files
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.load import load_content
+from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import build_pages
 from ratsinfo_site.render import THEME, make_environment, render_page
 from ratsinfo_site.search import build_search_index
@@ -92,7 +93,8 @@ def build(config: SiteConfig) -> BuildResult:
             out.copy(urls.file(attachment), attachment.source)
         page_urls = [page.url for page in pages if page.kind != "redirect"]
         for path, data in [*feed_files(archive, urls, t, config),
-                           *export_files(archive, urls, t, config, page_urls)]:
+                           *export_files(archive, urls, t, config, page_urls),
+                           *oparl_files(archive, urls, t, config)]:
             out.data(path, data)
         out.text(".nojekyll", "")
         build_search_index(out.path, config.language)
