@@ -28,6 +28,15 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", help="address the site is published at, e.g. "
                          "https://example.github.io/archiv/")
         sub.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    for name, what, text in (
+            ("import-text", "FILE", "turn plain-text Beschlussvorlagen into resolution files"),
+            ("import-oparl", "DIR_OR_FILE", "turn OParl 1.0/1.1 JSON into resolution, session "
+             "and committee files")):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("inputs", nargs="+", type=Path, metavar=what)
+        sub.add_argument("--out", type=Path, default=Path("content"),
+                         help="content folder to write into (default: content/)")
+        sub.add_argument("--force", action="store_true", help="replace files that exist")
     return parser
 
 
@@ -36,9 +45,24 @@ def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _import(args: argparse.Namespace) -> int:
+    """Run an importer: warnings and errors to stderr, what was written to stdout."""
+    from ratsinfo_site.importers import import_oparl, import_text
+    run = import_text if args.command == "import-text" else import_oparl
+    result = run(args.inputs, args.out, force=args.force)
+    _report(result.problems)
+    if any(not p.warning for p in result.problems):
+        print("Import failed: nothing was written.", file=sys.stderr)
+        return 1
+    print(f"{len(result.written)} file(s) written to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command.startswith("import-"):
+        return _import(args)
 
     def absolute(path: Path | None) -> Path | None:
         return path.resolve() if path else None
