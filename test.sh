@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh test
 scripts/install-browser.sh
+scripts/install-test-tools.sh
 .venv/bin/ruff check --quiet .
 .venv/bin/python -m pytest -q "$@"

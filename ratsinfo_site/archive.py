@@ -11,22 +11,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem
-from ratsinfo_site.load import RawDocument
 from ratsinfo_site.model import (
-    COMMITTEE_KEYS,
-    TOPIC_KEYS,
     Consultation,
     Description,
     Resolution,
     SessionFile,
-    parse_description,
-    parse_resolution,
-    parse_session,
 )
 from ratsinfo_site.slugs import slugify
 
@@ -146,26 +139,6 @@ def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]
     return problems
 
 
-def parse_all(docs: dict[str, list[RawDocument]], files_dir: Path):
-    """Every file to its record; the records of files with errors are left out."""
-    problems: list[Problem] = []
-
-    def collect(pairs):
-        records = []
-        for record, found in pairs:
-            problems.extend(found)
-            if record is not None:
-                records.append(record)
-        return records
-
-    resolutions = collect(parse_resolution(d, files_dir) for d in docs["resolutions"])
-    sessions = collect(parse_session(d) for d in docs["sessions"])
-    committees = collect(parse_description(d, COMMITTEE_KEYS) for d in docs["committees"])
-    topics = collect(parse_description(d, TOPIC_KEYS) for d in docs["topics"])
-    problems += _check_references(resolutions, sessions)
-    return resolutions, sessions, committees, topics, problems
-
-
 def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> list[Session]:
     by_key: dict[tuple[str, dt.date], list] = defaultdict(list)
     for r in resolutions:
@@ -199,7 +172,8 @@ def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[s
 def build_archive(resolutions: list[Resolution], session_files: list[SessionFile],
                   committee_files: list[Description], topic_files: list[Description]
                   ) -> tuple[Archive, list[Problem]]:
-    """Group the public records; report names that collide in their address."""
+    """Group the public records; report broken references and names whose addresses collide."""
+    problems = _check_references(resolutions, session_files)
     public_refs = {r.reference for r in resolutions if r.public}
     closed = {(s.committee, s.date) for s in session_files if not s.public}
     published = _newest_first(_publish(r, closed, public_refs) for r in resolutions if r.public)
@@ -220,8 +194,8 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
             topic_names.setdefault(t, (r.source, r.line))
     for d in topic_files:
         topic_names[d.name] = (d.source, d.line)
-    problems = _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in committee_names.items()],
-                             "committee")
+    problems += _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in committee_names.items()],
+                              "committee")
     problems += _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in topic_names.items()],
                               "topic")
 

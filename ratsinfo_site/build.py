@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from ratsinfo_site.archive import Archive, build_archive, parse_all
+from ratsinfo_site.archive import Archive, build_archive
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
 from ratsinfo_site.export import export_files
 from ratsinfo_site.feeds import feed_files
+from ratsinfo_site.fingerprint import Fingerprints, page_digest
 from ratsinfo_site.history import read_history
-from ratsinfo_site.i18n import catalogue
-from ratsinfo_site.load import load_content
+from ratsinfo_site.i18n import Catalogue, catalogue
+from ratsinfo_site.incremental import Manifest, site_digest
 from ratsinfo_site.oparl_export import oparl_files
-from ratsinfo_site.pages import build_pages
-from ratsinfo_site.render import THEME, make_environment, render_page
-from ratsinfo_site.search import build_search_index
+from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
+from ratsinfo_site.read import RecordCache, code_digest, find_sources, read_sources, records_by_kind
+from ratsinfo_site.render import THEME, make_environment, render_to_files
+from ratsinfo_site.search import BUNDLE, build_search_index
+from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputWriter
+
+CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,21 @@ class BuildResult:
     archive: Archive
     warnings: tuple[Problem, ...]
     pages: int
+    rendered: int
+    index_parts: int
     seconds: float
+    timings: dict[str, float]
 
 
-def read_archive(config: SiteConfig) -> tuple[Archive, list[Problem]]:
+def read_archive(config: SiteConfig, cache_dir: Path | None = None
+                 ) -> tuple[Archive, list[Problem]]:
     """Load and check every content file; raise BuildError with all errors at once."""
-    docs = load_content(config.content_dir, config.root)
-    resolutions, sessions, committees, topics, problems = parse_all(
-        docs, config.content_dir / "files")
-    archive, found = build_archive(resolutions, sessions, committees, topics)
+    sources = find_sources(config.content_dir, config.root)
+    cache = RecordCache(cache_dir, code_digest())
+    parsed = read_sources(sources, config.content_dir / "files", cache)
+    records, problems = records_by_kind(parsed)
+    archive, found = build_archive(records["resolutions"], records["sessions"],
+                                   records["committees"], records["topics"])
     problems = [*config.warnings, *problems, *found]
     if config.host is None:
         problems.append(warning("site.toml", 1, f"base_url '{config.base_url}' has no host "
@@ -49,53 +58,92 @@ def read_archive(config: SiteConfig) -> tuple[Archive, list[Problem]]:
                                 "are left out"))
     if errors_in(problems):
         raise BuildError(problems)
+    cache.save(parsed)
     return archive, sorted(set(problems))
 
 
-def _template_problem(config: SiteConfig, exc: Exception, page: str) -> Problem:
-    """Where a template failed: its file and line when Jinja2 knows them."""
-    if not isinstance(exc, jinja2.TemplateError):
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if f.filename.endswith(".html")]
-        where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", 1)
-        return Problem(_shown(config, where[0]), where[1] or 1,
-                       f"template error on page '/{page}': {type(exc).__name__}: {exc}")
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
-    return Problem(_shown(config, name), getattr(exc, "lineno", None) or 1,
-                   f"template error: {exc.message}")
+def build(config: SiteConfig, use_cache: bool = True) -> BuildResult:
+    """Build the whole site into ``config.output_dir``; the old output stays on any error.
 
-
-def _shown(config: SiteConfig, name: str) -> str:
-    with contextlib.suppress(ValueError):
-        return str(Path(name).relative_to(config.root))
-    return name
-
-
-def build(config: SiteConfig) -> BuildResult:
-    """Build the whole site into ``config.output_dir``; the old output stays on any error."""
-    started = time.perf_counter()
-    archive, warnings = read_archive(config)
+    Outputs whose inputs did not change since the last build are taken over from it.
+    """
+    clock = _Clock()
+    cache_dir = config.root / CACHE if use_cache else None
+    archive, warnings = read_archive(config, cache_dir)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)
     pages = build_pages(archive, urls, t, config, read_history(config.content_dir))
-    env = make_environment(config, urls, t)
-    env.globals["archive"] = archive
+    prints = Fingerprints(site_digest(config))
+    previous = Manifest.load(cache_dir, config.output_dir, prints.site.decode())
+    manifest = Manifest(config.output_dir, previous.site)
+    clock.lap("read")
     with OutputWriter(config.output_dir) as out:
-        for page in pages:
-            try:
-                html = render_page(env, page)
-            except Exception as exc:  # a site's own template may fail in any way
-                raise BuildError([_template_problem(config, exc, page.url)]) from None
-            out.text(output_path(page.url), html)
-        for asset in ("style.css", "search.js", "cite.js"):
-            out.copy(f"assets/{asset}", THEME / "static" / asset)
-        for attachment in {a.file: a for r in archive.resolutions for a in r.attachments}.values():
-            out.copy(urls.file(attachment), attachment.source)
-        page_urls = [page.url for page in pages if page.kind != "redirect"]
-        for path, data in [*feed_files(archive, urls, t, config),
-                           *export_files(archive, urls, t, config, page_urls),
-                           *oparl_files(archive, urls, t, config)]:
+        rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
+                                prints, previous, manifest, out)
+        clock.lap("render")
+        for path, data in _data_files(archive, urls, t, config, pages):
             out.data(path, data)
-        out.text(".nojekyll", "")
-        build_search_index(out.path, config.language)
-    return BuildResult(archive, tuple(warnings), len(pages), time.perf_counter() - started)
+        clock.lap("data")
+        parts = index_parts(archive, urls)
+        digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
+                   for p in parts}
+        indexed = build_search_index(out.path, CONTENT_LANGUAGE, parts, lambda p: (
+            previous.reusable_part(p.name, digests[p.name], BUNDLE)))
+        manifest.parts = digests
+        clock.lap("search")
+    manifest.save(cache_dir)
+    clock.lap("write")
+    return BuildResult(archive, tuple(warnings), len(pages), rendered, len(indexed),
+                       clock.total(), dict(clock.laps))
+
+
+class _Clock:
+    """Seconds per stage, for the summary line and the benchmark."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 3)
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
+                 prints: Fingerprints, previous: Manifest, manifest: Manifest,
+                 out: OutputWriter) -> int:
+    """Render the pages whose inputs changed, take the others over; returns how many rendered."""
+    jobs = []
+    for page in pages:
+        rel = output_path(page.url)
+        digest = manifest.files[rel] = page_digest(prints, page)
+        old = previous.reusable(rel, digest)
+        if old is not None:
+            out.link(rel, old)
+        else:
+            jobs.append((page, out.target(rel)))
+    if any(page.kind == "resolution" for page, _ in jobs):
+        prepare_search_text()  # once here, not once per worker
+    problems = render_to_files(env, jobs, config.root)
+    if problems:
+        raise BuildError(problems)
+    return len(jobs)
+
+
+def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
+                pages: list[Page]) -> list[tuple[str, bytes]]:
+    """Assets, attachments, feeds, exports and the OParl export, as (path, bytes)."""
+    files = [(f"assets/{name}", (THEME / "static" / name).read_bytes())
+             for name in ("style.css", "search.js", "cite.js")]
+    attachments = {a.file: a for r in archive.resolutions for a in r.attachments}
+    files += [(urls.file(a), a.source.read_bytes()) for a in attachments.values()]
+    page_urls = [page.url for page in pages if page.kind != "redirect"]
+    files += feed_files(archive, urls, t, config)
+    files += export_files(archive, urls, t, config, page_urls)
+    files += oparl_files(archive, urls, t, config)
+    files.append((".nojekyll", b""))
+    return files

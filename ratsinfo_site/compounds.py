@@ -13,7 +13,7 @@ import threading
 from functools import lru_cache
 from importlib.resources import files
 
-__all__ = ["MIN_LENGTH", "compound_parts", "split_word"]
+__all__ = ["MIN_LENGTH", "compound_parts", "load_lexicon", "split_word"]
 
 MIN_LENGTH = 4
 """Shortest part returned. Shorter ones (Amt, Bau, Rat) are still used to split."""
@@ -129,6 +129,11 @@ def _lex() -> _Lexicon:
             if _lexicon is None:
                 _lexicon = _Lexicon()
     return _lexicon
+
+
+def load_lexicon() -> None:
+    """Read the word list now (about a second), e.g. once before forking workers."""
+    _lex()
 
 
 def compound_parts(text: str) -> list[str]:

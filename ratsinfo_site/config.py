@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -11,9 +12,17 @@ from urllib.parse import urlsplit
 from ratsinfo_site.errors import BuildError, Problem, warning
 
 LANGUAGES = ("de", "en")
-KNOWN_KEYS = {
-    "title", "body", "base_url", "language", "content_dir", "layouts_dir", "output_dir",
+# The accessibility statement (Erklärung zur Barrierefreiheit), imprint and privacy pages.
+STATEMENT_KEYS = {
+    "accessibility_contact", "accessibility_checked", "accessibility_status", "enforcement_body",
+    "imprint_url", "privacy_url", "sign_language_url",
 }
+ACCESSIBILITY_STATUS = ("full", "partial", "none")
+KNOWN_KEYS = STATEMENT_KEYS | {
+    "title", "body", "base_url", "language", "content_dir", "layouts_dir", "output_dir",
+    "privacy_allow",
+}
+LIST_KEYS = {"privacy_allow"}  # lists of strings; every other key is one string
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,15 @@ class SiteConfig:
     content_dir: Path = field(default=Path("content"))
     layouts_dir: Path = field(default=Path("layouts"))
     output_dir: Path = field(default=Path("public"))
+    # Official addresses, numbers, e-mails that public text may hold (no privacy warning).
+    privacy_allow: tuple[str, ...] = ()
+    accessibility_contact: str = ""  # e-mail address or URL for feedback on barriers
+    accessibility_checked: str = ""  # YYYY-MM-DD of the last check
+    accessibility_status: str = "partial"  # full, partial or none (WCAG 2.1 AA, BITV 2.0)
+    enforcement_body: str = ""  # Markdown; empty: the catalogue's default for Germany
+    imprint_url: str = ""
+    privacy_url: str = ""
+    sign_language_url: str = ""  # a video in German Sign Language (DGS)
     warnings: tuple[Problem, ...] = ()
 
     @property
@@ -48,6 +66,23 @@ class SiteConfig:
 def _line_of(text: str, key: str) -> int:
     match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _statement_problems(values: dict[str, object], text: str, shown: str) -> list[Problem]:
+    """The accessibility statement's keys that have a fixed form."""
+    problems = []
+    if values.get("accessibility_status", "partial") not in ACCESSIBILITY_STATUS:
+        problems.append(Problem(shown, _line_of(text, "accessibility_status"),
+                                "'accessibility_status' must be one of "
+                                + ", ".join(ACCESSIBILITY_STATUS)))
+    checked = values.get("accessibility_checked")
+    if isinstance(checked, str) and checked:
+        try:
+            dt.date.fromisoformat(checked)
+        except ValueError:
+            problems.append(Problem(shown, _line_of(text, "accessibility_checked"),
+                                    "'accessibility_checked' must be a date (YYYY-MM-DD)"))
+    return problems
 
 
 def load_config(config_file: Path | None = None, **overrides: object) -> SiteConfig:
@@ -72,17 +107,24 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
             line = _line_of(text, key)
             if key not in KNOWN_KEYS:
                 problems.append(warning(shown, line, f"unknown key '{key}' (ignored)"))
+            elif key in LIST_KEYS:
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    problems.append(Problem(shown, line, f"'{key}' must be a list of strings"))
+            elif key == "accessibility_checked" and isinstance(value, dt.date):
+                values[key] = value.isoformat()[:10]
             elif not isinstance(value, str):
                 problems.append(Problem(shown, line, f"'{key}' must be a string"))
         if values.get("language", "de") not in LANGUAGES:
             problems.append(Problem(shown, _line_of(text, "language"),
                                     f"'language' must be one of {', '.join(LANGUAGES)}"))
+        problems += _statement_problems(values, text, shown)
     elif given:
         raise BuildError([Problem(shown, 1, "config file not found")])
     if any(not p.warning for p in problems):
         raise BuildError(problems)
     settings = {k: v for k, v in values.items() if k in KNOWN_KEYS}
     settings.update({k: v for k, v in overrides.items() if v is not None and k in KNOWN_KEYS})
+    settings.update({k: tuple(settings[k]) for k in LIST_KEYS if k in settings})
     config = SiteConfig(root=root, warnings=tuple(problems))
     for key in ("content_dir", "layouts_dir", "output_dir"):
         if key in settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class RawDocument:
     body: str
     body_line: int
     problems: tuple[Problem, ...] = field(default=())
+    digest: str = ""  # SHA-256 of the file's bytes
 
     def line(self, *key: Any) -> int:
         """The line of a key path, or of its nearest parent; 1 for the opening ``---``."""
@@ -119,12 +121,14 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
     return data, reader.lines, reader.problems
 
 
-def read_document(path: Path, shown: str) -> RawDocument:
+def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocument:
     """Read one Markdown file with YAML front matter; problems travel with it."""
-    def failed(line: int, message: str) -> RawDocument:
-        return RawDocument(path, shown, {}, {}, "", 1, (Problem(shown, line, message),))
+    data = path.read_bytes() if data is None else data
+    digest = hashlib.sha256(data).hexdigest()
 
-    data = path.read_bytes()
+    def failed(line: int, message: str) -> RawDocument:
+        return RawDocument(path, shown, {}, {}, "", 1, (Problem(shown, line, message),), digest)
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -150,7 +154,8 @@ def read_document(path: Path, shown: str) -> RawDocument:
         meta = {}
     closing_line = text.count("\n", 0, fm_start + len(fm_text)) + 1
     body_line = closing_line + len(body) - len(body.lstrip("\n"))
-    return RawDocument(path, shown, meta, lines, body.strip("\n"), body_line, tuple(problems))
+    return RawDocument(path, shown, meta, lines, body.strip("\n"), body_line, tuple(problems),
+                       digest)
 
 
 def find_documents(folder: Path) -> Iterator[Path]:
@@ -170,9 +175,3 @@ def show_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return os.path.relpath(path, root)
-
-
-def load_content(content_dir: Path, root: Path) -> dict[str, list[RawDocument]]:
-    """Read every content file, by kind (resolutions, sessions, committees, topics)."""
-    return {kind: [read_document(p, show_path(p, root)) for p in find_documents(content_dir / kind)]
-            for kind in KINDS}

@@ -124,6 +124,7 @@ class Resolution:
     details: tuple[tuple[str, Markup], ...]
     body: Markup
     text: str
+    digest: str  # of the source file: what a cached page or index part was built from
 
     @property
     def year(self) -> int:
@@ -154,6 +155,7 @@ class SessionFile:
     public: bool
     agenda: tuple[Ref, ...]
     body: Markup
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class Description:
     short: str
     description: str
     body: Markup
+    digest: str
 
 
 # --- reading typed values --------------------------------------------------------------
@@ -455,7 +458,7 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         attachments=_attachments(f, files_dir), related=f.texts(("related",)),
         aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
         body=render_markdown(doc.body, shift_headings=2),
-        text=doc.body,
+        text=doc.body, digest=doc.digest,
     )
     for check in ("related", "aliases", "topics"):
         if meta.get(check) is not None and not isinstance(meta[check], list | str):
@@ -477,7 +480,7 @@ def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
         start=f.value(("start",), _clock, default=""), end=f.value(("end",), _clock, default=""),
         location=f.value(("location",), _text, default=""),
         public=f.value(("public",), _bool, default=True), agenda=f.texts(("agenda",)),
-        body=render_markdown(doc.body, shift_headings=1),
+        body=render_markdown(doc.body, shift_headings=1), digest=doc.digest,
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems
@@ -493,7 +496,7 @@ def parse_description(doc: RawDocument, known: set[str]) -> tuple[Description | 
         source=doc.shown, line=doc.line("name"), name=f.value(("name",), _text, True) or "",
         short=f.value(("short",), _text, default="") if "short" in known else "",
         description=f.value(("description",), _text, default=""),
-        body=render_markdown(doc.body, shift_headings=1),
+        body=render_markdown(doc.body, shift_headings=1), digest=doc.digest,
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems

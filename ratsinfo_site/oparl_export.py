@@ -176,6 +176,9 @@ def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
         files += [(f"{ROOT}{name}/{slug(x)}.json", o) for x, o in zip(things, objects,
                                                                          strict=True)]
         files += export.pages(f"{name}s", objects)
+    # an old number (alias) keeps its address, with the same object
+    files += [(f"{ROOT}paper/{slugify(a.reference)}.json", export.paper(r))
+              for r in archive.resolutions for a in r.aliases]
     files += export.pages("persons", [])
     return [(rel, (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
             for rel, obj in files]

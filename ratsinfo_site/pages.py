@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ratsinfo_site.archive import Archive
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.errors import BuildError, Problem
+from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
+from ratsinfo_site.markup import render_inline, render_markdown
 from ratsinfo_site.meta import citation, description, json_ld
 from ratsinfo_site.model import Resolution, Votes
+from ratsinfo_site.parts import BITS, Part, plan_parts
 from ratsinfo_site.search_text import hidden_terms
 from ratsinfo_site.slugs import slugify
-from ratsinfo_site.urls import Urls
+from ratsinfo_site.urls import Urls, output_path
 
 PER_PAGE = 100
 LATEST = 10
+CONTENT_LANGUAGE = "de"  # the content format is German, whatever the interface language
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,16 @@ SEARCH_LABELS = (
 FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
 
 
-def search_config(urls: Urls, t: Catalogue) -> dict[str, Any]:
-    """What the search page's script needs: bundle path, filter names, labels."""
+def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]:
+    """What the search page's script needs: index parts, filter names, labels."""
     m = t.messages
     return {
-        "bundle": urls.href("pagefind/"),
+        # newest part first: it is the primary index, the others are merged into it
+        "parts": [{"path": urls.href(f"pagefind/{part.name}/"), "exponent": BITS * k}
+                  for k, part in reversed(list(enumerate(parts)))],
         "base": urls.base_path,
         "language": t.language,
+        "contentLanguage": "" if t.language == CONTENT_LANGUAGE else CONTENT_LANGUAGE,
         "filters": [[m[key], slugify(m[key])] for key in FILTERS],
         "yearFilter": m["filter_year"],
         "labels": {**{key: m[key] for key in SEARCH_LABELS}, "months": list(t.months)},
@@ -124,7 +135,7 @@ def resolution_pages(r: Resolution, archive: Archive, urls: Urls, t: Catalogue,
     page = Page(urls.of(r), "resolution", f"{r.reference}: {r.title}", "resolutions", {
         "resolution": r, "related": archive.related.get(r.reference, ()),
         "referenced_by": archive.referenced_by.get(r.reference, ()),
-        "search_terms": hidden_terms(r),
+        "search_terms": Deferred(hidden_terms, r),
         "citation": citation(r, urls, t, site),
         "json_ld": json_ld(r, urls, t, site),
         "changes": history.get((site.root / r.source).resolve(), ()),
@@ -135,13 +146,20 @@ def resolution_pages(r: Resolution, archive: Archive, urls: Urls, t: Catalogue,
     return [page, *redirects]
 
 
+def index_parts(archive: Archive, urls: Urls) -> list[Part]:
+    """The parts of the search index: resolution and session pages by date."""
+    dated = [(r.date, output_path(urls.of(r))) for r in archive.resolutions]
+    dated += [(s.date, output_path(urls.of(s))) for s in archive.sessions]
+    return plan_parts(dated)
+
+
 def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
                 history: dict[Path, tuple[Change, ...]] | None = None) -> list[Page]:
     """All pages of the site, in a fixed order."""
     m = t.messages
     pages = [Page("", "home", m["home"], "home", {
         "latest_resolutions": archive.resolutions[:LATEST],
-        "latest_sessions": archive.sessions[:LATEST],
+        "latest_sessions": archive.sessions[:LATEST], "archive": archive,
     }, description=m["archive_intro"])]
     pages += _listed(urls, "resolution_list", m["resolutions"], archive.resolutions,
                      urls.listing("resolutions"), "resolutions")
@@ -153,18 +171,131 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
         title = f"{s.committee}, {t.date(s.date)}"
         pages.append(Page(urls.of(s), "session", title, "sessions", {"session": s}))
     pages.append(Page(urls.listing("committees"), "committee_list", m["committees"],
-                      "committees"))
+                      "committees", {"archive": archive}))
     for c in archive.committees:
         pages += _listed(urls, "committee", c.name, c.sessions, urls.of(c), "committees",
                          {"committee": c})
-    pages.append(Page(urls.listing("topics"), "topic_list", m["topics"], "topics"))
+    pages.append(Page(urls.listing("topics"), "topic_list", m["topics"], "topics",
+                      {"archive": archive}))
     for topic in archive.topics:
         pages += _listed(urls, "topic", topic.name, topic.resolutions, urls.of(topic), "topics",
                          {"topic": topic})
-    pages.append(Page(urls.listing("years"), "year_list", m["years"], "years"))
+    pages.append(Page(urls.listing("years"), "year_list", m["years"], "years",
+                      {"archive": archive}))
     for y in archive.years:
         pages += _listed(urls, "year", str(y.year), y.resolutions, urls.of(y), "years", {"year": y})
     pages.append(Page(urls.search(), "search", m["search"], "search",
-                      {"search_config": search_config(urls, t)}))
+                      {"search_config": search_config(urls, t, index_parts(archive, urls))}))
+    pages += statement_pages(site, urls, t)
     pages.append(Page("404.html", "404", m["not_found_title"], ""))
+    return pages
+
+
+# --- accessibility statement, Leichte Sprache, imprint, privacy -------------------------------
+
+THEME_PAGES = Path(__file__).parent / "theme" / "pages"
+
+
+def content_lang(t: Catalogue) -> Markup:
+    """`` lang="de"`` for elements that hold content when the interface speaks another language
+    (WCAG 3.1.2: screen readers then read German text with a German voice)."""
+    return Markup("") if t.language == CONTENT_LANGUAGE else Markup(f' lang="{CONTENT_LANGUAGE}"')
+
+# Pages a site writes as content/pages/<file>: (address word and message, file name).
+TEXT_PAGES = (("easy_language", "leichte-sprache.md"), ("imprint", "impressum.md"),
+              ("privacy", "datenschutz.md"))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of the footer's legal navigation; ``external`` ones leave the site."""
+
+    label: str
+    href: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What the Erklärung zur Barrierefreiheit says, from site.toml."""
+
+    publisher: str
+    address: str | None
+    status: str
+    checked: dt.date | None
+    contact: Link | None
+    imprint: Link | None
+    enforcement: Markup
+    sign_language_url: str
+
+
+def _text_file(site: SiteConfig, key: str, name: str) -> Path | None:
+    """A site's own text page; Leichte Sprache falls back to the built-in text."""
+    if getattr(site, f"{key}_url", ""):
+        return None
+    own = site.content_dir / "pages" / name
+    if own.is_file():
+        return own
+    return THEME_PAGES / f"{name[:-3]}.{site.language}.md" if key == "easy_language" else None
+
+
+def _read_text_page(path: Path, site: SiteConfig) -> tuple[str, Markup]:
+    """A Markdown page's heading (from a first line ``# Title``, else "") and its HTML."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        shown = path.relative_to(site.root) if path.is_relative_to(site.root) else path
+        raise BuildError([Problem(str(shown), 1, "not UTF-8: save it as UTF-8")]) from None
+    first, _, rest = text.lstrip().partition("\n")
+    if first.startswith("# "):
+        return first[2:].strip(), render_markdown(rest)
+    return "", render_markdown(text)
+
+
+def legal_links(site: SiteConfig, urls: Urls, t: Catalogue) -> tuple[Link, ...]:
+    """Statement, Leichte Sprache, DGS video, imprint and privacy: in every footer."""
+    m = t.messages
+    links = [Link(m["accessibility_statement"], urls.href(urls.listing("accessibility")))]
+    for key, name in TEXT_PAGES:
+        if url := getattr(site, f"{key}_url", ""):
+            links.append(Link(m[key], url, external=True))
+        elif _text_file(site, key, name):
+            links.append(Link(m[key], urls.href(urls.listing(key))))
+        if key == "easy_language" and site.sign_language_url:
+            links.append(Link(m["sign_language"], site.sign_language_url, external=True))
+    return tuple(links)
+
+
+def _contact(value: str) -> Link | None:
+    """An e-mail address becomes a mailto: link; anything else is taken as a URL."""
+    if not value:
+        return None
+    if value.startswith("mailto:"):
+        return Link(value[len("mailto:"):], value)
+    if "@" in value and "/" not in value:
+        return Link(value, f"mailto:{value}")
+    return Link(value, value, external=True)
+
+
+def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
+    """The accessibility statement, and the text pages (Leichte Sprache, imprint, privacy)."""
+    m = t.messages
+    imprint = next((link for link in legal_links(site, urls, t) if link.label == m["imprint"]),
+                   None)
+    statement = Statement(
+        publisher=site.body or site.title or m["site_title"], address=urls.absolute(""),
+        status=site.accessibility_status,
+        checked=dt.date.fromisoformat(site.accessibility_checked)
+        if site.accessibility_checked else None,
+        contact=_contact(site.accessibility_contact), imprint=imprint,
+        enforcement=render_inline(site.enforcement_body or m["enforcement_default"]),
+        sign_language_url=site.sign_language_url)
+    pages = [Page(urls.listing("accessibility"), "accessibility", m["accessibility_statement"],
+                  "", {"statement": statement})]
+    for key, name in TEXT_PAGES:
+        if path := _text_file(site, key, name):
+            title, text = _read_text_page(path, site)
+            own = path.is_relative_to(site.content_dir)  # else the built-in Leichte Sprache
+            pages.append(Page(urls.listing(key), "text", title or m[key], "",
+                              {"text": text, "own": own}, variant=key.replace("_", "-")))
     return pages

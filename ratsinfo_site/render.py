@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.errors import Problem
+from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.pages import Page, vote_bars
+from ratsinfo_site.markup import section_anchors
+from ratsinfo_site.pages import Page, content_lang, legal_links, vote_bars
+from ratsinfo_site.parallel import pmap
 from ratsinfo_site.urls import Urls
 
 THEME = Path(__file__).parent / "theme"
 
 
-def make_environment(config: SiteConfig, urls: Urls, t: Catalogue) -> jinja2.Environment:
+def make_environment(config: SiteConfig, urls: Urls, t: Catalogue,
+                     cache_dir: Path | None = None) -> jinja2.Environment:
     """One environment per process: loaders, filters and the site-wide globals."""
     loaders: list[jinja2.BaseLoader] = []
     if config.layouts_dir.is_dir():
@@ -29,22 +36,60 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue) -> jinja2.Env
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
     )
     env.filters.update(
         date=t.date, long_date=t.long_date, number=t.number, filesize=t.size,
         isodate=lambda iso: t.date(dt.date.fromisoformat(iso)),
         outcome=lambda key: t.outcomes.get(key, key),
+        sections=lambda html: section_anchors(html, t.words["section"]),
     )
     env.globals.update(
         site=config, t=t.messages, words=urls.words, lang=t.language,
         href=urls.href, url=lambda thing: urls.href(urls.of(thing)), urls=urls,
         absolute=urls.absolute, vote_bars=lambda votes: vote_bars(votes, t),
         site_title=config.title or t.messages["site_title"],
+        legal_links=legal_links(config, urls, t), content_lang=content_lang(t),
     )
     return env
+
+
+def template_problem(root: Path, exc: Exception, page: str) -> Problem:
+    """Where a template failed: its file and line, from Jinja2 or from the traceback."""
+    lineno = getattr(exc, "lineno", None)
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if not (lineno and name):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith(".html")]
+        if frames:
+            name, lineno = frames[-1].filename, frames[-1].lineno
+    message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    shown = str(name or "template")
+    with contextlib.suppress(ValueError):
+        shown = str(Path(shown).relative_to(root))
+    where = "" if isinstance(exc, jinja2.TemplateSyntaxError) else f" on page '/{page}'"
+    return Problem(shown, lineno or 1, f"template error{where}: {message}")
+
+
+def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]],
+                    root: Path) -> list[Problem]:
+    """Render each page into its file, on all cores; returns the template errors."""
+    def render(job: tuple[Page, Path]) -> Problem | None:
+        page, target = job
+        try:
+            html = render_page(env, page)
+        except Exception as exc:  # a site's own template may fail in any way
+            return template_problem(root, exc, page.url)
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html)
+        return None
+
+    return [p for p in pmap(render, jobs) if p is not None]
 
 
 def render_page(env: jinja2.Environment, page: Page, extra: dict[str, Any] | None = None) -> str:
     """The HTML of one page, from the first template of its lookup list that exists."""
     template = env.select_template(page.templates)
-    return template.render(page=page, **page.context, **(extra or {}))
+    context = {key: value.resolve() if isinstance(value, Deferred) else value
+               for key, value in page.context.items()}
+    return template.render(page=page, **context, **(extra or {}))

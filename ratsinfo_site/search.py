@@ -1,26 +1,91 @@
-"""The Pagefind search index of the written pages, built through Pagefind's Python API."""
+"""The Pagefind search index, built part by part (see parts.py) through its Python API."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.index import IndexConfig
+from pagefind.service import PagefindService
+
+from ratsinfo_site.parts import Part
 
 BUNDLE = "pagefind"
+# The oldest possible date: this page takes position 0 of every part's date sort.
+SENTINEL_DATE = "0001-01-01"
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
+          "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-highlight.js", "wasm.unknown.pagefind")
 
 
-async def _index(site: Path, language: str) -> int:
-    config = IndexConfig(output_path=str(site / BUNDLE), force_language=language)
-    async with PagefindIndex(config=config) as index:
-        # One call for the whole folder: adding files one by one is throttled to ~10/s.
-        result = await index.add_directory(str(site))
-    return int(result.get("page_count", 0))
+def _sentinel(language: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{language}"><head><title>-</title></head><body>'
+            f'<main data-pagefind-body><p>q7x9k2v8z</p><span data-pagefind-meta="sentinel:1">'
+            f'</span><time datetime="{SENTINEL_DATE}" data-pagefind-sort="date[datetime]">'
+            f'</time></main></body></html>')
 
 
-def build_search_index(site: Path, language: str) -> int:
-    """Index every page with ``data-pagefind-body`` below ``site``; returns the page count."""
-    # A thread of its own, so a caller that already runs an event loop can build too.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _index(site, language)).result()
+def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
+    """Hard links of the part's pages, at their addresses, in a folder of their own."""
+    for page in part.pages:
+        target = staging / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / page, target)
+        except OSError:
+            shutil.copyfile(site / page, target)
+    sentinel = staging / f"{BUNDLE}-{part.name}" / "index.html"
+    sentinel.parent.mkdir(parents=True, exist_ok=True)
+    sentinel.write_text(_sentinel(language), encoding="utf-8")
+
+
+async def _index(site: Path, parts: list[Part], language: str) -> None:
+    async with PagefindService() as service:
+        for part in parts:
+            staging = site / f".staging-{part.name}"
+            _stage(site, part, staging, language)
+            config = IndexConfig(output_path=str(site / BUNDLE / part.name),
+                                 force_language=language)
+            index = await service.create_index(config)
+            await index.add_directory(str(staging))
+            await index.write_files()
+            await index.delete_index()  # frees the part's memory before the next one
+            shutil.rmtree(staging)
+            for name in UNUSED:
+                (site / BUNDLE / part.name / name).unlink(missing_ok=True)
+
+
+def build_search_index(site: Path, language: str, parts: list[Part],
+                       reuse: Callable[[Part], Path | None] | None = None) -> list[Part]:
+    """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
+
+    ``reuse(part)`` may name the folder of an unchanged part from the last build: its
+    files are linked into the new output instead.
+    """
+    todo = []
+    for part in parts:
+        previous = reuse(part) if reuse else None
+        if previous is not None and previous.is_dir():
+            _link_tree(previous, site / BUNDLE / part.name)
+        else:
+            todo.append(part)
+    if todo:
+        # A thread of its own, so a caller that already runs an event loop can build too.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _index(site, todo, language)).result()
+    return todo
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in source.rglob("*"):
+        if path.is_file():
+            dest = target / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copyfile(path, dest)

@@ -6,7 +6,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from ratsinfo_site.compounds import compound_parts
+from ratsinfo_site.compounds import compound_parts, load_lexicon
 from ratsinfo_site.model import Resolution
 
 MAX_ATTACHMENT_CHARS = 200_000  # keeps a page with a 500-page PDF from growing to megabytes
@@ -42,3 +42,8 @@ def hidden_terms(r: Resolution) -> str:
     source = " ".join([r.title, r.text, str(r.decision), *(str(v) for _, v in r.details),
                        *attachments])
     return " ".join([*compound_parts(source), *attachments])
+
+
+def prepare() -> None:
+    """Load what hidden_terms needs once, before the page renderers are forked."""
+    load_lexicon()

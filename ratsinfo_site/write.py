@@ -30,7 +30,8 @@ class OutputWriter:
         else:
             shutil.rmtree(self.path, ignore_errors=True)
 
-    def _target(self, rel: str) -> Path:
+    def target(self, rel: str) -> Path:
+        """Reserve ``rel`` (each path is written once) and return where it goes."""
         if rel in self._written:
             raise ValueError(f"output path written twice: {rel}")
         target = (self.path / rel).resolve()
@@ -42,14 +43,22 @@ class OutputWriter:
 
     def text(self, rel: str, content: str) -> None:
         """Write UTF-8 text with ``\\n`` line ends."""
-        with open(self._target(rel), "w", encoding="utf-8", newline="\n") as handle:
+        with open(self.target(rel), "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
 
     def data(self, rel: str, content: bytes) -> None:
-        self._target(rel).write_bytes(content)
+        self.target(rel).write_bytes(content)
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
+        shutil.copyfile(source, self.target(rel))
+
+    def link(self, rel: str, source: Path) -> None:
+        """Take an unchanged file over from the previous output (a hard link, else a copy)."""
+        target = self.target(rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
     @property
     def written(self) -> frozenset[str]:

@@ -67,3 +67,22 @@ def sub_path_site(example_site: Site, tmp_path_factory: pytest.TempPathFactory):
                      "--out", str(out)]) == 0
     with serve(out, "/archiv/") as base:
         yield base, out
+
+
+@pytest.fixture(scope="session")
+def english_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The example archive with ``language = "en"`` in its site.toml, built once."""
+    import contextlib
+    import re
+
+    from ratsinfo_site.cli import main
+    root = tmp_path_factory.mktemp("english") / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    if (REPO / "layouts").is_dir():
+        shutil.copytree(REPO / "layouts", root / "layouts")
+    toml = (REPO / "site.toml").read_text("utf-8") if (REPO / "site.toml").is_file() else ""
+    toml = re.sub(r'(?m)^language\s*=.*$', "", toml) + '\nlanguage = "en"\n'
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    with contextlib.chdir(root):
+        assert main(["build", "--quiet"]) == 0
+    return Site(root)

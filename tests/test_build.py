@@ -177,7 +177,8 @@ def test_broken_site_template_is_reported_with_its_line(site: Site, capsys):
     site.write("layouts/footer.html", "<p>ok</p>\n{% if %}\n")
     run = site.run("build", capsys=capsys)
     assert run.code == 1
-    assert run.err.startswith("layouts/footer.html:2: template error:")
+    assert run.err.startswith("layouts/footer.html:2: template error: ")
+    assert run.err.count("template error") == 1
 
 
 @pytest.mark.parametrize("flag", ["--out", "--content"])

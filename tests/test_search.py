@@ -21,7 +21,7 @@ def search(page, base: str, query: str, extra: str = "") -> list[dict[str, str]]
 
 def count(page) -> int:
     """The number of results the status line announces."""
-    return int(re.match(r"(\d+) Treffer", page.inner_text("#suchstatus"))[1])
+    return int(re.match(r"(\d+) Treffer", page.inner_text("#search-status"))[1])
 
 
 def titles(found: list[dict[str, str]]) -> list[str]:
@@ -34,8 +34,8 @@ SEED = "Integrationskonzept Kyffhäuserkreis 2020"
 def test_typed_query_finds_the_seed_with_reference_and_date(page, sub_path_site):
     base, _ = sub_path_site
     page.goto(base + "suche/")
-    page.fill("#suchfeld", "Integrationskonzept")
-    page.press("#suchfeld", "Enter")
+    page.fill("#search-field", "Integrationskonzept")
+    page.press("#search-field", "Enter")
     status = wait_for_results(page)
     assert re.match(r"\d+ Treffer für „Integrationskonzept“", status)
     card = next(r for r in results(page) if r["title"] == SEED)
@@ -54,7 +54,7 @@ def test_word_starts_stems_and_later_compound_parts_find_the_seed(page, sub_path
 def test_a_fragment_that_is_not_a_word_finds_nothing(page, sub_path_site):
     base, _ = sub_path_site
     assert search(page, base, "zept") == []
-    assert "Keine Treffer für „zept“" in page.inner_text("#suchstatus")
+    assert "Keine Treffer für „zept“" in page.inner_text("#search-status")
 
 
 @pytest.mark.parametrize("query,expected", [
@@ -124,7 +124,7 @@ def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path
     search(page, base, "Kreistag")
     newest = dates()
     assert len(newest) > 3 and newest == sorted(newest, reverse=True)
-    page.select_option("#sortierung", "asc")
+    page.select_option("#search-sort", "asc")
     page.wait_for_url(re.compile(r"sort=asc"))
     wait_for_results(page)
     oldest = dates()
@@ -134,7 +134,7 @@ def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path
 def test_opening_a_result_lands_on_the_resolution_page(page, sub_path_site):
     base, _ = sub_path_site
     search(page, base, "Kreislaufwirtschaftsplan")
-    page.click("#treffer h3 a")
+    page.click("#search-results h3 a")
     page.wait_for_load_state()
     assert page.url.startswith(base + "beschluesse/")
     assert page.inner_text("h1") == "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"
@@ -143,8 +143,8 @@ def test_opening_a_result_lands_on_the_resolution_page(page, sub_path_site):
 def test_header_search_box_on_any_page_opens_the_search(page, sub_path_site):
     base, _ = sub_path_site
     page.goto(base + "beschluesse/2021-7-014/")
-    page.fill("#kopfsuche", "Radwegekonzept")
-    page.press("#kopfsuche", "Enter")
+    page.fill("#header-search-field", "Radwegekonzept")
+    page.press("#header-search-field", "Enter")
     page.wait_for_url(re.compile(r"/archiv/suche/\?q=Radwegekonzept"))
     wait_for_results(page)
     assert results(page)
@@ -159,9 +159,9 @@ def test_sessions_are_their_own_result_type(page, sub_path_site):
 def test_empty_query_shows_a_hint_not_a_browse_list(page, sub_path_site):
     base, _ = sub_path_site
     page.goto(base + "suche/?thema=Soziales")
-    page.wait_for_function("() => document.getElementById('suchstatus').textContent")
+    page.wait_for_function("() => document.getElementById('search-status').textContent")
     assert results(page) == []
-    assert "Geben Sie einen Suchbegriff ein" in page.inner_text("#suchstatus")
+    assert "Geben Sie einen Suchbegriff ein" in page.inner_text("#search-status")
 
 
 def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys):

@@ -1,17 +1,20 @@
 // ratsinfo-site search page: Pagefind's JS API, query and filters in the address bar.
 // Loaded only on the search page; everything it loads comes from this site.
-const root = document.getElementById("suche-app");
-const config = JSON.parse(document.getElementById("suche-config").textContent);
+const root = document.getElementById("search-app");
+const config = JSON.parse(document.getElementById("search-config").textContent);
 const t = config.labels;
 const PAGE = 20;
 
-const form = document.getElementById("suchformular");
-const input = document.getElementById("suchfeld");
-const sortSelect = document.getElementById("sortierung");
-const status = document.getElementById("suchstatus");
-const list = document.getElementById("treffer");
-const more = document.getElementById("mehr");
-const filterBox = document.getElementById("filter");
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-field");
+const sortSelect = document.getElementById("search-sort");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const filterBox = document.getElementById("search-filters");
+// Filters fold away on a phone, so that the results come first; open on wider screens.
+const filterDetails = document.getElementById("search-filter-box");
+filterDetails.open = window.matchMedia("(min-width: 40.01rem)").matches;
 
 let pagefind = null;
 let shown = 0;
@@ -56,8 +59,8 @@ function formatDate(iso) {
 }
 
 // Pagefind's excerpt is plain text with <mark> around hits: escape all, then restore <mark>.
-function excerptNode(excerpt) {
-  const p = el("p", { class: "excerpt" });
+function excerptNode(excerpt, attrs) {
+  const p = el("p", { class: "excerpt", ...attrs });
   const parts = (excerpt || "").split(/(<mark>|<\/mark>)/);
   let marked = null;
   for (const part of parts) {
@@ -80,18 +83,21 @@ function isReferenceOf(meta, q) {
 function resultNode(data, pinned) {
   const meta = data.meta || {};
   const facts = [meta.type, meta.reference, formatDate(meta.date), meta.result].filter(Boolean);
-  const link = el("a", { href: data.url }, meta.title || data.url);
+  // Titles and excerpts are content: marked with its language when the interface has another.
+  const lang = config.contentLanguage ? { lang: config.contentLanguage } : {};
+  const link = el("a", { href: data.url, ...lang }, meta.title || data.url);
   return el("li", { class: "result" + (pinned ? " pinned" : "") },
     pinned ? el("p", { class: "badge" }, t.direct_hit) : null,
     el("h3", {}, link),
     el("p", { class: "meta" }, facts.join(" · ")),
-    excerptNode(data.excerpt));
+    excerptNode(data.excerpt, lang));
 }
 
 async function showMore() {
   const batch = current.slice(shown, shown + PAGE);
-  const nodes = await Promise.all(batch.map(async (item) => resultNode(await item.result.data(), item.pinned)));
-  list.append(...nodes);
+  const data = await Promise.all(batch.map(dataOf));
+  list.append(...batch.map((item, i) => resultNode(data[i], item.pinned))
+    .filter((node, i) => !(data[i].meta || {}).sentinel));
   shown += batch.length;
   more.hidden = shown >= current.length;
 }
@@ -127,7 +133,7 @@ function renderFilters(state, counts) {
     reset.addEventListener("click", () => { const next = readState(); next.filters = {}; writeState(next); run(); });
     filterBox.append(reset);
   }
-  filterBox.hidden = !any;
+  filterDetails.hidden = !any;
 }
 
 async function run() {
@@ -138,7 +144,7 @@ async function run() {
   list.replaceChildren();
   more.hidden = true;
   if (!state.q) {
-    filterBox.hidden = true;
+    filterDetails.hidden = true;
     status.textContent = t.results_hint;
     return;
   }
@@ -147,18 +153,13 @@ async function run() {
   for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
   try {
     pagefind = pagefind || await loadPagefind();
-    const [sorted, relevant] = await Promise.all([
-      pagefind.search(state.q, { filters, sort: { date: state.sort } }),
-      /\d/.test(state.q) ? pagefind.search(state.q, { filters }) : null,
-    ]);
+    // One search over all index parts: their scores are scaled (see loadPagefind) so that
+    // this order is the date order over the whole archive.
+    const sorted = await pagefind.search(state.q, { filters, sort: { date: state.sort } });
     if (id !== runId) return;
-    let pinned = null;
-    if (relevant && relevant.results.length) {
-      const top = await relevant.results[0].data();
-      if (isReferenceOf(top.meta || {}, state.q)) pinned = relevant.results[0];
-    }
-    current = sorted.results.filter((r) => !pinned || r.id !== pinned.id).map((result) => ({ result, pinned: false }));
-    if (pinned) current.unshift({ result: pinned, pinned: true });
+    current = await matching(sorted.results, state.q);
+    if (/\d/.test(state.q)) await pinReference(current, state.q);
+    if (id !== runId) return;
     shown = 0;
     renderFilters(state, sorted.filters);
     await showMore();
@@ -173,12 +174,70 @@ async function run() {
   }
 }
 
+// The index comes in parts by date (newest first in config.parts). The newest is the
+// primary index; the others are merged into it. Each part's scores are multiplied by
+// 2**exponent: a date-sorted score is a position within its part (below 2**12), so the
+// products order all results by part, then by date within the part.
 async function loadPagefind() {
-  const module = await import(config.bundle + "pagefind.js");
-  await module.options({ basePath: config.bundle, baseUrl: config.base });
+  const [primary, ...others] = config.parts;
+  const module = await import(primary.path + "pagefind.js");
+  await module.options({ basePath: primary.path, baseUrl: config.base,
+    indexWeight: 2 ** primary.exponent });
   await module.init();
+  await Promise.all(others.map((part) => module.mergeIndex(part.path,
+    { baseUrl: config.base, indexWeight: 2 ** part.exponent })));
   await module.filters(); // loads the filter chunks, so results carry counts per value
   return module;
+}
+
+// A result's part, from its score: position (1 to 4095) times 2**(12 * part).
+const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / 12);
+const words = (text) => squash(text).length ? text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u)
+  .filter(Boolean) : [];
+
+// Where a part lacks a query word, Pagefind falls back to the longest indexed word that
+// starts the query word ("kreis" for "Kreislaufwirtschaftsplan"). Such a part's results
+// are dropped: its first result shows which words matched (the words at its locations).
+function isFallback(data, q) {
+  const all = (data.content || "").split(/[\r\n\s]+/g);
+  const matched = (data.locations || []).flatMap((at) => words(all[at] || ""));
+  return words(q).some((term) => !matched.some((word) =>
+    (word.startsWith(term.slice(0, 4)) || term.startsWith(word.slice(0, 4)))
+    && word.length >= 0.6 * term.length));
+}
+
+async function matching(results, q) {
+  const items = results.filter((r) => r.score !== 0) // score 0: a part's sentinel page
+    .map((result) => ({ result, pinned: false, data: null }));
+  const firstOfPart = new Map();
+  for (const item of items) {
+    if (!firstOfPart.has(partOf(item.result))) firstOfPart.set(partOf(item.result), item);
+  }
+  const dropped = new Set();
+  await Promise.all([...firstOfPart].map(async ([part, item]) => {
+    if (isFallback(await dataOf(item), q)) dropped.add(part);
+  }));
+  return items.filter((item) => !dropped.has(partOf(item.result)));
+}
+
+async function dataOf(item) {
+  item.data = item.data || await item.result.data();
+  return item.data;
+}
+
+// A reference or alias typed as the query puts that paper first ("Direkttreffer").
+async function pinReference(items, q) {
+  for (let start = 0; start < Math.min(items.length, 50); start += 10) {
+    const batch = items.slice(start, start + 10);
+    const found = (await Promise.all(batch.map(dataOf)))
+      .findIndex((data) => isReferenceOf(data.meta || {}, q));
+    if (found >= 0) {
+      const [item] = items.splice(start + found, 1);
+      item.pinned = true;
+      items.unshift(item);
+      return;
+    }
+  }
 }
 
 form.addEventListener("submit", (event) => {

@@ -1,0 +1,85 @@
+"""What an output was made from, as a short digest: equal digests, equal output.
+
+A page's digest covers its kind, address and every object its template gets. Records
+count by the digest of their source file (plus what the archive changed in them), so
+a digest is cheap even for a list page of a hundred resolutions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ratsinfo_site.model import Description, Resolution, SessionFile
+
+
+class Deferred(NamedTuple):
+    """A costly part of a page's objects, computed only when the page is rendered."""
+
+    function: Callable[..., Any]
+    argument: Any
+
+    def resolve(self) -> Any:
+        return self.function(self.argument)
+
+
+class Fingerprints:
+    """Digests of page objects, remembered per object for the length of one build."""
+
+    def __init__(self, site: str):
+        self.site = site.encode()
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # memo keys are ids: keep the objects alive
+
+    def of(self, *values: Any) -> str:
+        """The digest of ``values`` within this site."""
+        h = hashlib.sha256(self.site)
+        for value in values:
+            h.update(self._digest(value))
+        return h.hexdigest()[:32]
+
+    def _digest(self, value: Any) -> bytes:
+        if value is None or isinstance(value, str | int | float | bool | dt.date | Path):
+            return f"{type(value).__name__}:{value!s}\x00".encode()
+        if isinstance(value, Deferred):
+            name = f"{value.function.__module__}.{value.function.__qualname__}".encode()
+            return hashlib.sha1(name + self._digest(value.argument)).digest()
+        if isinstance(value, list | tuple):
+            h = hashlib.sha1(b"[")
+            for item in value:
+                h.update(self._digest(item))
+            return h.digest()
+        if isinstance(value, dict):
+            h = hashlib.sha1(b"{")
+            for key in sorted(value, key=repr):
+                h.update(self._digest(key) + self._digest(value[key]))
+            return h.digest()
+        if dataclasses.is_dataclass(value):
+            key = id(value)
+            if key not in self._memo:
+                self._memo[key] = self._record(value)
+                self._keep.append(value)
+            return self._memo[key]
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+    def _record(self, value: Any) -> bytes:
+        if isinstance(value, Resolution):
+            # the source file, and what publishing changed: closed items and links dropped
+            return hashlib.sha1(b"R" + value.digest.encode() + repr(
+                (value.consultations, value.related, value.attachments)).encode()).digest()
+        if isinstance(value, SessionFile | Description):
+            return hashlib.sha1(b"F" + value.digest.encode()).digest()
+        h = hashlib.sha1(type(value).__name__.encode())
+        for f in dataclasses.fields(value):
+            h.update(self._digest(getattr(value, f.name)))
+        return h.digest()
+
+
+def page_digest(prints: Fingerprints, page: Any) -> str:
+    """The digest of one page: what it shows and how."""
+    return prints.of(page.kind, page.url, page.title, page.section, page.variant,
+                     page.description, page.context)

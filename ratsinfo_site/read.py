@@ -1,0 +1,164 @@
+"""Every content file to its checked record: in parallel, and cached between builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ratsinfo_site.errors import Problem
+from ratsinfo_site.load import KINDS, find_documents, read_document, show_path
+from ratsinfo_site.model import (
+    COMMITTEE_KEYS,
+    TOPIC_KEYS,
+    parse_description,
+    parse_resolution,
+    parse_session,
+)
+from ratsinfo_site.parallel import pmap
+
+PACKAGE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as found on disk."""
+
+    kind: str
+    path: Path
+    shown: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file gave: its record (None on errors), problems and content digest."""
+
+    digest: str
+    record: Any
+    problems: tuple[Problem, ...]
+    attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
+
+
+def code_digest(*folders: Path) -> str:
+    """A digest of the package's code, templates and catalogues (and of given folders)."""
+    digest = hashlib.sha256()
+    for folder in (PACKAGE, *folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def find_sources(content_dir: Path, root: Path) -> list[Source]:
+    """Every content file, by kind, in a stable order."""
+    found = []
+    for kind in KINDS:
+        for path in find_documents(content_dir / kind):
+            stat = path.stat()
+            found.append(Source(kind, path, show_path(path, root), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
+    stats = []
+    for a in getattr(record, "attachments", ()):
+        stat = a.source.stat()
+        stats.append((str(a.source), stat.st_size, stat.st_mtime_ns))
+    return tuple(stats)
+
+
+def parse_source(source: Source, files_dir: Path, data: bytes | None = None) -> Parsed:
+    """Read and check one file."""
+    data = source.path.read_bytes() if data is None else data
+    doc = read_document(source.path, source.shown, data)
+    if source.kind == "resolutions":
+        record, problems = parse_resolution(doc, files_dir)
+    elif source.kind == "sessions":
+        record, problems = parse_session(doc)
+    else:
+        record, problems = parse_description(
+            doc, COMMITTEE_KEYS if source.kind == "committees" else TOPIC_KEYS)
+    return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record))
+
+
+class RecordCache:
+    """Parsed files of the last build, keyed by path; valid for one version of the code."""
+
+    def __init__(self, folder: Path | None, code: str):
+        self.file = folder / "records.pickle" if folder else None
+        self.code = code
+        self.entries: dict[str, tuple[int, int, Parsed]] = {}
+        if self.file and self.file.is_file():
+            try:
+                with open(self.file, "rb") as handle:
+                    stored_code, entries = pickle.load(handle)
+                if stored_code == code:
+                    self.entries = entries
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                    AttributeError, ImportError):
+                self.entries = {}
+
+    def lookup(self, source: Source) -> Parsed | None:
+        """The cached result when neither the file nor its attachments changed."""
+        entry = self.entries.get(str(source.path))
+        if entry is None:
+            return None
+        size, mtime_ns, parsed = entry
+        if (size, mtime_ns) != (source.size, source.mtime_ns):
+            data = source.path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != parsed.digest:
+                return None
+        for path, a_size, a_mtime in parsed.attachments:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime):
+                return None
+        return parsed
+
+    def save(self, parsed: dict[Source, Parsed]) -> None:
+        if not self.file:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        entries = {str(s.path): (s.size, s.mtime_ns, p) for s, p in parsed.items()}
+        tmp = self.file.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump((self.code, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.file)
+
+
+def records_by_kind(parsed: dict[Source, Parsed]) -> tuple[dict[str, list[Any]], list[Problem]]:
+    """The records of the files without errors, by kind, and every problem found."""
+    records: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    problems: list[Problem] = []
+    for source, result in parsed.items():
+        problems.extend(result.problems)
+        if result.record is not None:
+            records[source.kind].append(result.record)
+    return records, problems
+
+
+def read_sources(sources: list[Source], files_dir: Path,
+                 cache: RecordCache) -> dict[Source, Parsed]:
+    """Parse every source, reusing the cache, the new ones spread over all cores."""
+    parsed: dict[Source, Parsed] = {}
+    todo = []
+    for source in sources:
+        hit = cache.lookup(source)
+        if hit is None:
+            todo.append(source)
+        else:
+            parsed[source] = hit
+    for source, result in zip(todo, pmap(lambda s: parse_source(s, files_dir), todo),
+                              strict=True):
+        parsed[source] = result
+    return {s: parsed[s] for s in sources}

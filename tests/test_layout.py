@@ -1,0 +1,182 @@
+"""What a citizen sees: phone width, dark mode, no JavaScript, nothing loaded from elsewhere.
+
+Set RATSINFO_SHOTS=/tmp/shots to keep a screenshot of every page type (desktop 1280 and
+phone 375 px wide, light and dark) for a look by eye.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import PAGE_TYPES, open_page_type
+
+pytestmark = pytest.mark.browser
+
+SHOTS = os.environ.get("RATSINFO_SHOTS")
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    """A phone-sized tab (375 × 740 CSS pixels, touch, device scale 2)."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def shoot(page, name: str, size: str, scheme: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"\W+", "-", name)
+        page.screenshot(path=f"{SHOTS}/{slug}-{size}-{scheme}.png", full_page=True)
+
+
+def overflowing(page) -> list[str]:
+    """Elements whose right edge leaves the screen (outside a scroll box of their own)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const out = [];
+        for (const e of document.querySelectorAll('body *')) {
+            const r = e.getBoundingClientRect();
+            if (!r.width || r.right <= width + 0.5) continue;
+            let box = e.parentElement, scrolls = false;
+            for (; box; box = box.parentElement) {
+                const s = getComputedStyle(box);
+                if (['auto', 'scroll'].includes(s.overflowX)) { scrolls = true; break; }
+                if (s.position === 'absolute' && box.classList.contains('visually-hidden')) {
+                    scrolls = true; break; }
+            }
+            if (!scrolls && !e.classList.contains('visually-hidden')
+                && !e.closest('.skip-link'))
+                out.push(`${e.tagName}.${e.className}: ${Math.round(r.right)} > ${width}`);
+        }
+        return out; }""")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_phone_width_has_no_horizontal_scrolling(phone, sub_path_site, name, scheme):
+    base, _ = sub_path_site
+    phone.emulate_media(color_scheme=scheme)
+    open_page_type(phone, base, name)
+    widths = phone.evaluate("""() => [document.documentElement.scrollWidth,
+                                       document.documentElement.clientWidth]""")
+    assert widths[0] <= widths[1] == 375
+    assert overflowing(phone) == []
+    shoot(phone, name, "phone", scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_desktop_width_has_no_horizontal_scrolling(browser, sub_path_site, scheme):
+    base, _ = sub_path_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    for name in PAGE_TYPES:
+        open_page_type(page, base, name)
+        assert page.evaluate("""() => document.documentElement.scrollWidth
+                                      <= document.documentElement.clientWidth"""), name
+        shoot(page, name, "desktop", scheme)
+    context.close()
+
+
+def test_tables_in_the_text_fit_a_phone(phone, sub_path_site):
+    base, _ = sub_path_site
+    open_page_type(phone, base, "resolution with table and attachments")
+    tables = phone.eval_on_selector_all(".prose table", """items => items.map(t =>
+        [t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right])""")
+    assert tables
+    for scroll, client, right in tables:
+        assert scroll <= client and right <= 375
+
+
+@pytest.mark.parametrize("name", ["resolution", "session"])
+def test_votes_and_agenda_stay_readable_on_a_phone(phone, sub_path_site, name):
+    base, _ = sub_path_site
+    open_page_type(phone, base, name)
+    boxes = phone.eval_on_selector_all(
+        ".vote-text, .facts dd, .facts dt, .agenda-item h3, .consultation h3, .vote-chart",
+        """items => items.map(e => { const r = e.getBoundingClientRect();
+            return {tag: e.tagName, left: r.left, right: r.right, width: r.width,
+                    size: parseFloat(getComputedStyle(e).fontSize)}; })""")
+    assert len(boxes) > 5
+    for box in boxes:
+        assert box["left"] >= 0 and box["right"] <= 375, box
+        assert box["size"] >= 14, box
+        # text gets most of the width; only the short labels (dt) may be narrow
+        assert box["width"] >= (24 if box["tag"] == "DT" else 150), box
+
+
+def colours(page) -> tuple[float, float]:
+    """Relative luminance of the page background and of the body text."""
+    return tuple(page.evaluate("""() => {
+        const lum = (c) => { const [r, g, b] = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)
+            .map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+        const s = getComputedStyle(document.body);
+        return [lum(s.backgroundColor), lum(s.color)]; }"""))
+
+
+def test_dark_mode_follows_the_system_setting(page, sub_path_site):
+    base, _ = sub_path_site
+    page.goto(base + "beschluesse/2021-7-014/")
+    light_bg, light_fg = colours(page)
+    page.emulate_media(color_scheme="dark")
+    dark_bg, dark_fg = colours(page)
+    assert light_bg > 0.9 and light_fg < 0.05
+    assert dark_bg < 0.05 and dark_fg > 0.7
+    assert page.evaluate("() => getComputedStyle(document.documentElement).colorScheme") \
+        == "light dark"
+
+
+@pytest.fixture(scope="module")
+def no_js(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name", [n for n in PAGE_TYPES if n != "search with results"])
+def test_every_page_works_without_javascript(no_js, sub_path_site, name):
+    base, _ = sub_path_site
+    no_js.goto(base + PAGE_TYPES[name])
+    if name == "alias redirect":  # the meta refresh needs no script
+        no_js.wait_for_url(re.compile(r"/beschluesse/2022-7-052/$"))
+    assert no_js.locator("h1").count() == 1 and no_js.inner_text("h1").strip()
+    assert no_js.locator("footer .legal-links a").count() >= 2
+
+
+def test_navigation_and_citation_work_without_javascript(no_js, sub_path_site):
+    base, _ = sub_path_site
+    no_js.goto(base)
+    no_js.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Sitzungen").click()
+    assert no_js.inner_text("h1") == "Sitzungen"
+    no_js.locator(".session-list a").first.click()
+    no_js.locator(".agenda-item h3 a").first.click()
+    citation = no_js.inner_text(".citation-text")
+    assert "Kyffhäuserkreis:" in citation and "https://example.github.io/archiv/" in citation
+    assert not no_js.locator(".copy-button").is_visible()  # the copy button needs script
+    no_js.goto(base + "suche/")
+    assert "Die Volltextsuche braucht JavaScript" in no_js.inner_text("main")
+    assert not no_js.locator("#search-app").is_visible()
+
+
+def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
+    base, _ = sub_path_site
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for name in PAGE_TYPES:
+        open_page_type(page, base, name)
+    assert requested
+    elsewhere = [url for url in requested
+                 if not url.startswith(origin + "/") and not url.startswith("data:")]
+    assert elsewhere == []
+    assert any("/pagefind/" in url for url in requested)
+    assert page.errors == []
