@@ -37,7 +37,37 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, default=Path("content"),
                          help="content folder to write into (default: content/)")
         sub.add_argument("--force", action="store_true", help="replace files that exist")
+    _authoring_commands(commands)
     return parser
+
+
+def _authoring_commands(commands: argparse._SubParsersAction) -> None:
+    """``serve`` and ``new``."""
+    from ratsinfo_site.new import date_arg, reference_arg, text_arg
+    text = "build, serve on this machine, rebuild and reload the browser on every change"
+    serve = commands.add_parser("serve", help=text, description=text)
+    text = "write a new, non-public resolution file to fill in"
+    new = commands.add_parser("new", help=text, description=text)
+    new.add_argument("--reference", required=True, type=reference_arg, metavar="REF",
+                     help="Vorlagennummer, e.g. 2024/3/001")
+    new.add_argument("--title", required=True, type=text_arg, help="Betreff")
+    new.add_argument("--committee", type=text_arg, metavar="NAME",
+                     help="first committee to consult (Gremium)")
+    new.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD",
+                     help="date of the paper (default: today)")
+    new.add_argument("--type", type=text_arg, help="Beschlussvorlage (default), Antrag, …")
+    for sub, flag, metavar, what in (
+            (serve, "--config", "FILE", "site.toml (default: ./site.toml)"),
+            (serve, "--content", "DIR", "content folder (default: content/)"),
+            (serve, "--layouts", "DIR", "template overrides (default: layouts/)"),
+            (serve, "--out", "DIR", "output folder (default: public/)"),
+            (new, "--config", "FILE", "site.toml (default: ./site.toml)"),
+            (new, "--content", "DIR", "content folder (default: content/)")):
+        sub.add_argument(flag, type=Path, metavar=metavar, help=what)
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
+                       "127.0.0.1, this machine only)")
+    serve.add_argument("--no-open", action="store_true", help="do not open a browser")
 
 
 def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -58,11 +88,66 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Build, serve and rebuild on every change until Ctrl-C."""
+    from ratsinfo_site.serve import Rebuild, serve
+    paths = {key: getattr(args, flag).resolve() if getattr(args, flag) else None for key, flag
+             in (("content_dir", "content"), ("layouts_dir", "layouts"), ("output_dir", "out"))}
+
+    def built(rebuild: Rebuild) -> None:
+        _report(rebuild.problems)
+        changed = rebuild.changed[:3] + ((f"{len(rebuild.changed) - 3} more",)
+                                         if len(rebuild.changed) > 3 else ())
+        what = f"changed: {', '.join(changed)}; " if changed else ""
+        if rebuild.result:
+            print(f"{what}built {rebuild.result.pages} pages in {rebuild.result.seconds:.1f} s",
+                  flush=True)
+        else:
+            print(f"{what}build failed: {sum(not p.warning for p in rebuild.problems)} error(s); "
+                  "serving the last good site", file=sys.stderr, flush=True)
+
+    try:
+        serve(lambda: load_config(args.config, **paths), args.config or Path("site.toml"),
+              args.host, args.port, not args.no_open, on_build=built,
+              on_ready=lambda url: print(f"Serving {url} (Ctrl-C stops)", flush=True))
+    except BuildError as exc:
+        _report(exc.problems)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    """Write a new resolution file and print its path."""
+    from ratsinfo_site.new import new_resolution
+    try:
+        config = load_config(args.config, content_dir=args.content.resolve()
+                             if args.content else None)
+        path = new_resolution(config, args.reference, args.title, args.date, args.committee,
+                              args.type)
+    except BuildError as exc:
+        _report(exc.problems)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command.startswith("import-"):
         return _import(args)
+    if args.command in ("serve", "new"):
+        return _serve(args) if args.command == "serve" else _new(args)
 
     def absolute(path: Path | None) -> Path | None:
         return path.resolve() if path else None
