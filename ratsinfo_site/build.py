@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest, site_digest
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
+from ratsinfo_site.parallel import Progress
 from ratsinfo_site.read import RecordCache, code_digest, find_sources, read_sources, records_by_kind
 from ratsinfo_site.render import THEME, make_environment, render_to_files
 from ratsinfo_site.search import BUNDLE, build_search_index
@@ -42,12 +44,16 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def read_archive(config: SiteConfig, cache_dir: Path | None = None
-                 ) -> tuple[Archive, list[Problem]]:
+Report = Callable[[str, int, int], None]  # stage, items done, items in all
+
+
+def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
+                 report: Report | None = None) -> tuple[Archive, list[Problem]]:
     """Load and check every content file; raise BuildError with all errors at once."""
     sources = find_sources(config.content_dir, config.root)
     cache = RecordCache(cache_dir, code_digest())
-    parsed = read_sources(sources, config.content_dir / "files", cache)
+    parsed = read_sources(sources, config.content_dir / "files", cache,
+                          _stage(report, "read", len(sources)))
     records, problems = records_by_kind(parsed)
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"])
@@ -58,18 +64,24 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None
                                 "are left out"))
     if errors_in(problems):
         raise BuildError(problems)
-    cache.save(parsed)
+    if save:
+        cache.save(parsed)
     return archive, sorted(set(problems))
 
 
-def build(config: SiteConfig, use_cache: bool = True) -> BuildResult:
+def _stage(report: Report | None, stage: str, total: int) -> Progress | None:
+    return (lambda done: report(stage, done, total)) if report else None
+
+
+def build(config: SiteConfig, use_cache: bool = True,
+          report: Report | None = None) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output stays on any error.
 
     Outputs whose inputs did not change since the last build are taken over from it.
     """
     clock = _Clock()
     cache_dir = config.root / CACHE if use_cache else None
-    archive, warnings = read_archive(config, cache_dir)
+    archive, warnings = read_archive(config, cache_dir, report=report)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)
     pages = build_pages(archive, urls, t, config, read_history(config.content_dir))
@@ -79,7 +91,7 @@ def build(config: SiteConfig, use_cache: bool = True) -> BuildResult:
     clock.lap("read")
     with OutputWriter(config.output_dir) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                prints, previous, manifest, out)
+                                prints, previous, manifest, out, report)
         clock.lap("render")
         for path, data in _data_files(archive, urls, t, config, pages):
             out.data(path, data)
@@ -88,7 +100,8 @@ def build(config: SiteConfig, use_cache: bool = True) -> BuildResult:
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
                    for p in parts}
         indexed = build_search_index(out.path, CONTENT_LANGUAGE, parts, lambda p: (
-            previous.reusable_part(p.name, digests[p.name], BUNDLE)))
+            previous.reusable_part(p.name, digests[p.name], BUNDLE)),
+            _stage(report, "search", len(parts)))
         manifest.parts = digests
         clock.lap("search")
     manifest.save(cache_dir)
@@ -115,7 +128,7 @@ class _Clock:
 
 def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
                  prints: Fingerprints, previous: Manifest, manifest: Manifest,
-                 out: OutputWriter) -> int:
+                 out: OutputWriter, report: Report | None = None) -> int:
     """Render the pages whose inputs changed, take the others over; returns how many rendered."""
     jobs = []
     for page in pages:
@@ -128,7 +141,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
             jobs.append((page, out.target(rel)))
     if any(page.kind == "resolution" for page, _ in jobs):
         prepare_search_text()  # once here, not once per worker
-    problems = render_to_files(env, jobs, config.root)
+    problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
     if problems:
         raise BuildError(problems)
     return len(jobs)

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from ratsinfo_site import __version__
-from ratsinfo_site.build import build, read_archive
+from ratsinfo_site.build import CACHE, build, read_archive
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError, Problem
+from ratsinfo_site.i18n import catalogue
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, help="output folder (default: public/)")
         sub.add_argument("--base-url", help="address the site is published at, e.g. "
                          "https://example.github.io/archiv/")
-        sub.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        sub.add_argument("--quiet", "-q", action="store_true",
+                         help="no progress and no summary: errors and warnings only")
+        if name == "build":
+            sub.add_argument("--no-cache", action="store_true",
+                             help="rebuild everything, ignoring .ratsinfo-cache/")
     for name, what, text in (
             ("import-text", "FILE", "turn plain-text Beschlussvorlagen into resolution files"),
             ("import-oparl", "DIR_OR_FILE", "turn OParl 1.0/1.1 JSON into resolution, session "
@@ -157,13 +162,18 @@ def main(argv: list[str] | None = None) -> int:
                              layouts_dir=absolute(args.layouts), output_dir=absolute(args.out),
                              base_url=args.base_url)
         if args.command == "check":
-            archive, warnings = read_archive(config)
+            archive, warnings = read_archive(config, config.root / CACHE, save=False)
             _report(warnings)
             if not args.quiet:
                 print(f"OK: {len(archive.resolutions)} public resolutions, "
                       f"{len(archive.sessions)} sessions, {len(warnings)} warnings")
             return 0
-        result = build(config)
+        progress = _Progress() if not args.quiet and sys.stderr.isatty() else None
+        try:
+            result = build(config, use_cache=not args.no_cache, report=progress)
+        finally:
+            if progress:
+                progress.clear()
     except BuildError as exc:
         _report(exc.problems)
         errors = sum(1 for p in exc.problems if not p.warning)
@@ -176,8 +186,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _report(result.warnings)
     if not args.quiet:
-        a = result.archive
-        print(f"{len(a.resolutions)} Beschlüsse, {len(a.sessions)} Sitzungen, "
-              f"{len(a.committees)} Gremien, {len(a.topics)} Themen: {result.pages} pages "
-              f"in {result.seconds:.1f} s → {config.output_dir}")
+        a, t = result.archive, catalogue(config.language)
+        print(t.messages["summary"].format(
+            resolutions=t.number(len(a.resolutions)), sessions=t.number(len(a.sessions)),
+            topics=t.number(len(a.topics)), seconds=f"{result.seconds:.1f}",
+            rendered=t.number(result.rendered), pages=t.number(result.pages),
+            output=config.output_dir))
     return 0
+
+
+class _Progress:
+    """One line on the terminal, rewritten in place: stage, bar, count."""
+
+    WIDTH = 24
+
+    def __init__(self) -> None:
+        self.shown = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        filled = self.WIDTH * done // max(total, 1)
+        line = f"{stage:<7} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        if line != self.shown:
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+            self.shown = line
+
+    def clear(self) -> None:
+        if self.shown:
+            print("\r" + " " * len(self.shown) + "\r", end="", file=sys.stderr, flush=True)

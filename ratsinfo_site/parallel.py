@@ -29,7 +29,11 @@ def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
     return [_task(item) for item in chunk]
 
 
-def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> list[R]:
+Progress = Callable[[int], None]  # called with how many items are done so far
+
+
+def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
+         progress: Progress | None = None) -> list[R]:
     """``[function(x) for x in items]``, spread over forked worker processes.
 
     The workers inherit ``function`` and everything the parent has built (copy-on-write),
@@ -37,15 +41,23 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
     """
     global _task
     jobs = jobs or workers()
+    size = max(MIN_PER_WORKER, len(items) // (jobs * 16))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    results: list[list[R]] = []
     if jobs == 1 or len(items) < 2 * MIN_PER_WORKER or "fork" not in \
             multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
-    size = max(MIN_PER_WORKER, len(items) // (jobs * 8))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        for chunk in chunks:
+            results.append([function(item) for item in chunk])
+            if progress:
+                progress(sum(map(len, results)))
+        return [result for chunk in results for result in chunk]
     _task = function
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_run_chunk, chunks, chunksize=1)
+            for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
+                results.append(chunk)
+                if progress:
+                    progress(sum(map(len, results)))
     finally:
         _task = None
     return [result for chunk in results for result in chunk]

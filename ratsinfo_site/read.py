@@ -18,7 +18,7 @@ from ratsinfo_site.model import (
     parse_resolution,
     parse_session,
 )
-from ratsinfo_site.parallel import pmap
+from ratsinfo_site.parallel import Progress, pmap
 
 PACKAGE = Path(__file__).parent
 
@@ -147,8 +147,8 @@ def records_by_kind(parsed: dict[Source, Parsed]) -> tuple[dict[str, list[Any]],
     return records, problems
 
 
-def read_sources(sources: list[Source], files_dir: Path,
-                 cache: RecordCache) -> dict[Source, Parsed]:
+def read_sources(sources: list[Source], files_dir: Path, cache: RecordCache,
+                 progress: Progress | None = None) -> dict[Source, Parsed]:
     """Parse every source, reusing the cache, the new ones spread over all cores."""
     parsed: dict[Source, Parsed] = {}
     todo = []
@@ -158,7 +158,7 @@ def read_sources(sources: list[Source], files_dir: Path,
             todo.append(source)
         else:
             parsed[source] = hit
-    for source, result in zip(todo, pmap(lambda s: parse_source(s, files_dir), todo),
-                              strict=True):
+    for source, result in zip(todo, pmap(lambda s: parse_source(s, files_dir), todo,
+                                         progress=progress), strict=True):
         parsed[source] = result
     return {s: parsed[s] for s in sources}

@@ -16,7 +16,7 @@ from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.markup import section_anchors
 from ratsinfo_site.pages import Page, content_lang, legal_links, vote_bars
-from ratsinfo_site.parallel import pmap
+from ratsinfo_site.parallel import Progress, pmap
 from ratsinfo_site.urls import Urls
 
 THEME = Path(__file__).parent / "theme"
@@ -71,8 +71,8 @@ def template_problem(root: Path, exc: Exception, page: str) -> Problem:
     return Problem(shown, lineno or 1, f"template error{where}: {message}")
 
 
-def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]],
-                    root: Path) -> list[Problem]:
+def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]], root: Path,
+                    progress: Progress | None = None) -> list[Problem]:
     """Render each page into its file, on all cores; returns the template errors."""
     def render(job: tuple[Page, Path]) -> Problem | None:
         page, target = job
@@ -84,7 +84,7 @@ def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]],
             handle.write(html)
         return None
 
-    return [p for p in pmap(render, jobs) if p is not None]
+    return [p for p in pmap(render, jobs, progress=progress) if p is not None]
 
 
 def render_page(env: jinja2.Environment, page: Page, extra: dict[str, Any] | None = None) -> str:

@@ -43,9 +43,10 @@ def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
     sentinel.write_text(_sentinel(language), encoding="utf-8")
 
 
-async def _index(site: Path, parts: list[Part], language: str) -> None:
+async def _index(site: Path, parts: list[Part], language: str,
+                 progress: Callable[[int], None] | None) -> None:
     async with PagefindService() as service:
-        for part in parts:
+        for done, part in enumerate(parts, 1):
             staging = site / f".staging-{part.name}"
             _stage(site, part, staging, language)
             config = IndexConfig(output_path=str(site / BUNDLE / part.name),
@@ -57,10 +58,13 @@ async def _index(site: Path, parts: list[Part], language: str) -> None:
             shutil.rmtree(staging)
             for name in UNUSED:
                 (site / BUNDLE / part.name / name).unlink(missing_ok=True)
+            if progress:
+                progress(done)
 
 
 def build_search_index(site: Path, language: str, parts: list[Part],
-                       reuse: Callable[[Part], Path | None] | None = None) -> list[Part]:
+                       reuse: Callable[[Part], Path | None] | None = None,
+                       progress: Callable[[int], None] | None = None) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
@@ -76,7 +80,7 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _index(site, todo, language)).result()
+            pool.submit(asyncio.run, _index(site, todo, language, progress)).result()
     return todo
 
 

@@ -1,0 +1,105 @@
+"""Incremental builds: only what depends on a change is rebuilt; the result equals a cold one."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ratsinfo_site.build import build
+from ratsinfo_site.config import load_config
+from tests.helpers import REPO, checksums, serve
+
+
+def run_build(root: Path, use_cache: bool = True):
+    with contextlib.chdir(root):
+        return build(load_config(), use_cache=use_cache)
+
+
+def site_files(folder: Path) -> dict[str, str]:
+    """Every output file but Pagefind's own bundle (not byte-stable between runs)."""
+    return {k: v for k, v in checksums(folder).items() if not k.startswith("pagefind/")}
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    for name in ("content", "layouts"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    run_build(root)
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def cold_copy(root: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "cold"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".ratsinfo-cache"))
+    run_build(copy, use_cache=False)
+    return copy
+
+
+def test_a_rebuild_without_changes_renders_nothing(example: Path):
+    before = site_files(example / "public")
+    result = run_build(example)
+    assert result.rendered == 0 and result.index_parts == 0
+    assert site_files(example / "public") == before
+
+
+def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, tmp_path):
+    # 2022/7/072 is named by no other paper: only 2022 pages show it
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    result = run_build(example)
+    assert 0 < result.rendered < result.pages / 2
+    assert result.index_parts == 1  # the 2022 part; 2021 and 2023 are taken over
+    assert "Zauberwortquokka" in (example / "public/beschluesse/2022-7-072/index.html").read_text()
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_removing_a_resolution_removes_its_page(example: Path, tmp_path):
+    (example / "content/resolutions/2023/2023-7-097.md").unlink()
+    run_build(example)
+    assert not (example / "public/beschluesse/2023-7-097").exists()
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_a_changed_template_rebuilds_every_page(example: Path, tmp_path):
+    footer = example / "layouts" / "footer.html"
+    footer.write_text(footer.read_text("utf-8") + "<p>Neu im Fuß</p>\n", "utf-8")
+    result = run_build(example)
+    assert result.rendered == result.pages
+    assert "Neu im Fuß" in (example / "public/beschluesse/2021-7-014/index.html").read_text()
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_a_changed_attachment_is_published_anew(example: Path, tmp_path):
+    pdf = example / "content/files/2022/breitband-foerdergebiete.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n% ergaenzt\n")
+    run_build(example)
+    assert (example / "public/dateien/2022/breitband-foerdergebiete.pdf").read_bytes() == \
+        pdf.read_bytes()
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+@pytest.mark.browser
+def test_search_finds_the_edit_after_an_incremental_build(example: Path, page):
+    from tests.browser import results, wait_for_results
+    edit(example, "content/resolutions/2021/2021-7-014.md", "Vielfalt im Hinblick",
+         "Zauberwortquokka und Vielfalt im Hinblick")
+    run_build(example)
+    with serve(example / "public") as base:
+        page.goto(base + "suche/?q=Zauberwortquokka")
+        wait_for_results(page)
+        assert [r["title"] for r in results(page)] == ["Integrationskonzept Kyffhäuserkreis 2020"]
+        page.goto(base + "suche/?q=Integrationskonzept")
+        wait_for_results(page)
+        assert results(page)
