@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from types import TracebackType
 
@@ -69,4 +70,20 @@ class OutputWriter:
         if self.final.exists():
             os.replace(self.final, old)
         os.replace(self.path, self.final)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_later(old)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete the old output in a detached process: the new one is already in place.
+
+    Deleting tens of thousands of files takes seconds that a rebuild need not wait for;
+    a leftover (e.g. after a power cut) is removed by the next build's clean-up.
+    """
+    if not folder.exists():
+        return
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

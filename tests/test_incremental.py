@@ -42,7 +42,8 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 
 def cold_copy(root: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "cold"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".ratsinfo-cache"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".public.*",
+                                                             ".ratsinfo-cache"))
     run_build(copy, use_cache=False)
     return copy
 
