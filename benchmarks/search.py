@@ -92,9 +92,10 @@ def query_bytes(public: Path, query: str) -> tuple[int, int, int]:
         page.on("response", record)
         page.goto(f"{base}suche/?q={quote(query)}")
         page.wait_for_function("() => /Treffer|results/.test("
-                               "document.getElementById('suchstatus').textContent)", timeout=60000)
+                               "document.getElementById('search-status').textContent)",
+                               timeout=120000)
         page.wait_for_load_state("networkidle")
-        found = page.eval_on_selector_all("#treffer > li", "items => items.length")
+        found = page.eval_on_selector_all("#search-results > li", "items => items.length")
         browser.close()
     code = sum(n for url, n in sizes.items() if url.endswith((".js", ".pagefind")))
     return sum(sizes.values()), code, found

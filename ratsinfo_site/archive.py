@@ -104,10 +104,14 @@ def _newest_first(resolutions: Iterable[Resolution]) -> tuple[Resolution, ...]:
 
 
 def _check_unique(named: Iterable[tuple[str, str, int, str]], what: str) -> list[Problem]:
-    """Report equal slugs: ``named`` yields (slug, path, line, name)."""
+    """Report equal and empty slugs: ``named`` yields (slug, path, line, name)."""
     first: dict[str, tuple[str, int, str]] = {}
     problems = []
     for slug, path, line, name in named:
+        if not slug:
+            problems.append(Problem(path, line, f"{what} '{name}' gives an empty address "
+                                    "(slug)"))
+            continue
         if slug in first and first[slug][2] != name:
             other_path, other_line, other = first[slug]
             problems.append(Problem(path, line, f"{what} '{name}' has the same address "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,16 +18,24 @@ from ratsinfo_site.feeds import feed_files
 from ratsinfo_site.fingerprint import Fingerprints, page_digest
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import Catalogue, catalogue
-from ratsinfo_site.incremental import Manifest, site_digest
+from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
 from ratsinfo_site.parallel import Progress
-from ratsinfo_site.read import RecordCache, code_digest, find_sources, read_sources, records_by_kind
+from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
+from ratsinfo_site.read import (
+    RecordCache,
+    Source,
+    code_digest,
+    find_sources,
+    read_sources,
+    records_by_kind,
+)
 from ratsinfo_site.render import THEME, make_environment, render_to_files
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.urls import Urls, output_path
-from ratsinfo_site.write import OutputWriter
+from ratsinfo_site.write import OutputWriter, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 
@@ -35,7 +44,7 @@ CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 class BuildResult:
     """What a build made, and what it warned about."""
 
-    archive: Archive
+    counts: dict[str, int]  # resolutions, sessions, committees, topics published
     warnings: tuple[Problem, ...]
     pages: int
     rendered: int
@@ -48,16 +57,20 @@ Report = Callable[[str, int, int], None]  # stage, items done, items in all
 
 
 def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
-                 report: Report | None = None) -> tuple[Archive, list[Problem]]:
+                 report: Report | None = None, sources: list[Source] | None = None
+                 ) -> tuple[Archive, list[Problem]]:
     """Load and check every content file; raise BuildError with all errors at once."""
-    sources = find_sources(config.content_dir, config.root)
+    sources = find_sources(config.content_dir, config.root) if sources is None else sources
     cache = RecordCache(cache_dir, code_digest())
     parsed = read_sources(sources, config.content_dir / "files", cache,
                           _stage(report, "read", len(sources)))
     records, problems = records_by_kind(parsed)
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"])
-    problems = [*config.warnings, *problems, *found]
+    problems = [*config.warnings, *problems, *found,
+                *privacy_report((p for r in parsed.values() for p in r.personal),
+                                config.privacy_allow),
+                *tracked_non_public(non_public_paths(records, config.root), config.root)]
     if config.host is None:
         problems.append(warning("site.toml", 1, f"base_url '{config.base_url}' has no host "
                                 "(https://…): canonical links, sitemap, feeds and JSON-LD "
@@ -80,13 +93,21 @@ def build(config: SiteConfig, use_cache: bool = True,
     Outputs whose inputs did not change since the last build are taken over from it.
     """
     clock = _Clock()
+    recover(config.output_dir)  # a build killed mid-swap left the last output aside
     cache_dir = config.root / CACHE if use_cache else None
-    archive, warnings = read_archive(config, cache_dir, report=report)
-    t = catalogue(config.language)
-    urls = Urls(config.base_path, config.host, t.words)
-    pages = build_pages(archive, urls, t, config, read_history(config.content_dir))
+    sources = find_sources(config.content_dir, config.root)
     prints = Fingerprints(site_digest(config))
     previous = Manifest.load(cache_dir, config.output_dir, prints.site.decode())
+    inputs = inputs_digest(prints.site.decode(), sources, config.content_dir)
+    if previous.inputs == inputs and previous.summary:  # nothing changed at all
+        summary = previous.summary
+        return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
+                           summary["pages"], 0, 0, clock.total(), {})
+    archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
+    t = catalogue(config.language)
+    urls = Urls(config.base_path, config.host, t.words)
+    history = read_history(config.content_dir, _published_files(config, archive))
+    pages = build_pages(archive, urls, t, config, history)
     manifest = Manifest(config.output_dir, previous.site)
     clock.lap("read")
     with OutputWriter(config.output_dir) as out:
@@ -104,10 +125,25 @@ def build(config: SiteConfig, use_cache: bool = True,
             _stage(report, "search", len(parts)))
         manifest.parts = digests
         clock.lap("search")
+    counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
+              "committees": len(archive.committees), "topics": len(archive.topics)}
+    manifest.inputs = inputs
+    manifest.summary = {"counts": counts, "pages": len(pages),
+                        "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
     manifest.save(cache_dir)
     clock.lap("write")
-    return BuildResult(archive, tuple(warnings), len(pages), rendered, len(indexed),
+    return BuildResult(counts, tuple(warnings), len(pages), rendered, len(indexed),
                        clock.total(), dict(clock.laps))
+
+
+def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
+    """Whether a content file is published: its Git commit messages may then be shown."""
+    files = {(config.root / r.source).resolve() for r in archive.resolutions}
+    files |= {(config.root / s.info.source).resolve() for s in archive.sessions if s.info}
+    files |= {a.source for r in archive.resolutions for a in r.attachments}
+    always = [(config.content_dir / kind).resolve() for kind in ("committees", "topics",
+                                                                 "pages")]
+    return lambda path: path in files or any(path.is_relative_to(a) for a in always)
 
 
 class _Clock:

@@ -186,10 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _report(result.warnings)
     if not args.quiet:
-        a, t = result.archive, catalogue(config.language)
+        c, t = result.counts, catalogue(config.language)
         print(t.messages["summary"].format(
-            resolutions=t.number(len(a.resolutions)), sessions=t.number(len(a.sessions)),
-            topics=t.number(len(a.topics)), seconds=f"{result.seconds:.1f}",
+            resolutions=t.number(c["resolutions"]), sessions=t.number(c["sessions"]),
+            topics=t.number(c["topics"]), seconds=f"{result.seconds:.1f}",
             rendered=t.number(result.rendered), pages=t.number(result.pages),
             output=config.output_dir))
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +20,14 @@ class Change:
     message: str
 
 
-def read_history(folder: Path) -> dict[Path, tuple[Change, ...]]:
+def read_history(folder: Path, published: Callable[[Path], bool] = lambda path: True
+                 ) -> dict[Path, tuple[Change, ...]]:
     """Every file below ``folder`` with the commits that touched it, newest first.
 
-    One ``git log`` for the whole folder (not one per file); renames are followed.
-    Returns an empty mapping when ``folder`` is not in a Git work tree or git is missing.
+    One ``git log`` for the whole folder (not one per file); renames are followed. A commit
+    that also touched a file that is not ``published`` keeps its date but not its message:
+    a message may speak of a non-public paper. Returns an empty mapping when ``folder`` is
+    not in a Git work tree or git is missing.
     """
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
@@ -40,7 +44,7 @@ def read_history(folder: Path) -> dict[Path, tuple[Change, ...]]:
     for block in log.split(SEPARATOR)[1:]:
         header, _, files = block.partition("\n")
         commit, date, message = header.split("\x1f", 2)
-        change = Change(commit[:12], date, message)
+        touched = []
         for line in files.splitlines():
             parts = line.split("\t")
             if len(parts) < 2:
@@ -48,7 +52,12 @@ def read_history(folder: Path) -> dict[Path, tuple[Change, ...]]:
             status, old = parts[0], parts[1]
             new = parts[2] if status.startswith(("R", "C")) and len(parts) > 2 else old
             today = current_name.get(new, new)
-            history[today].append(change)
+            touched.append((today, old))
             if status.startswith("R"):
                 current_name[old] = today
+        if not all(published((root / name).resolve()) for pair in touched for name in pair):
+            message = ""
+        change = Change(commit[:12], date, message)
+        for today, _ in touched:
+            history[today].append(change)
     return {(root / name).resolve(): tuple(changes) for name, changes in history.items()}

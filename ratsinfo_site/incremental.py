@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ratsinfo_site import __version__
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.read import code_digest
+from ratsinfo_site.read import Source, code_digest
 
 MANIFEST = "outputs.json"
 
 
 def site_digest(config: SiteConfig, extra: str = "") -> str:
     """Everything every page depends on: code, templates, a site's layouts, settings."""
-    settings = (config.title, config.body, config.base_url, config.language,
-                str(config.output_dir), __version__, extra)
+    settings = (repr(dataclasses.replace(config, warnings=())), __version__, extra)
     return code_digest(config.layouts_dir) + repr(settings)
+
+
+def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:
+    """Everything a build reads, by name, size and time: equal digests, nothing to do."""
+    h = hashlib.sha256(site.encode())
+    for source in sources:
+        h.update(f"{source.shown}\0{source.size}\0{source.mtime_ns}\n".encode())
+    files = content_dir / "files"
+    for path in sorted(files.rglob("*")) if files.is_dir() else ():
+        stat = path.stat()
+        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for extra in ("pages",):  # text pages such as content/pages/impressum.md
+        for path in sorted((content_dir / extra).rglob("*")) if (content_dir / extra).is_dir() \
+                else ():
+            stat = path.stat()
+            h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    h.update(_git_head(content_dir).encode())  # the change history shown on the pages
+    return h.hexdigest()
+
+
+def _git_head(folder: Path) -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 @dataclass
@@ -29,6 +58,8 @@ class Manifest:
     site: str
     files: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
+    inputs: str = ""  # digest of everything the build read (see inputs_digest)
+    summary: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest:
@@ -42,7 +73,8 @@ class Manifest:
             return empty
         if data.get("output_dir") != str(output_dir) or data.get("site") != site:
             return empty
-        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})))
+        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
+                   str(data.get("inputs", "")), dict(data.get("summary", {})))
 
     def reusable(self, rel: str, digest: str) -> Path | None:
         """The previous output file when it was made from the same inputs."""
@@ -63,5 +95,6 @@ class Manifest:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_dir / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps({"output_dir": str(self.output_dir), "site": self.site,
-                                   "files": self.files, "parts": self.parts}), "utf-8")
+                                   "files": self.files, "parts": self.parts,
+                                   "inputs": self.inputs, "summary": self.summary}), "utf-8")
         os.replace(tmp, cache_dir / MANIFEST)

@@ -81,8 +81,9 @@ class _Reader:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             what = "impossible date" if node.tag.endswith(":timestamp") else "unreadable value"
+            reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append((node.start_mark.line + self.offset,
-                                  f"{what} '{node.value}' ({exc})"))
+                                  f"{what} '{node.value}' ({reason})"))
             return UNPARSED
 
     def mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[Any, Any]:
@@ -107,6 +108,10 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
     try:
         node = loader.get_single_node()
         data = reader.value(node, (), offset + 1) if node else {}
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + offset + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return {}, {}, [(line, f"broken YAML: {exc.reason} (U+{code:04X})")]
     except _AliasRefused as exc:
         return {}, {}, [(exc.line, "YAML anchors and aliases (& and *) are not allowed in "
                          "front matter")]
@@ -152,8 +157,9 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     if not isinstance(meta, dict):
         problems.append(Problem(shown, 1, "front matter must be a mapping of keys to values"))
         meta = {}
-    closing_line = text.count("\n", 0, fm_start + len(fm_text)) + 1
-    body_line = closing_line + len(body) - len(body.lstrip("\n"))
+    # the body is the text's tail; count from where it starts (the boundary may eat a "\n")
+    body_start = len(text) - len(body)
+    body_line = text.count("\n", 0, body_start) + 1 + len(body) - len(body.lstrip("\n"))
     return RawDocument(path, shown, meta, lines, body.strip("\n"), body_line, tuple(problems),
                        digest)
 

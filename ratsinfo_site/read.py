@@ -19,6 +19,7 @@ from ratsinfo_site.model import (
     parse_session,
 )
 from ratsinfo_site.parallel import Progress, pmap
+from ratsinfo_site.privacy import PersonalData, personal_data
 
 PACKAGE = Path(__file__).parent
 
@@ -42,6 +43,7 @@ class Parsed:
     record: Any
     problems: tuple[Problem, ...]
     attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
+    personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
 
 
 def code_digest(*folders: Path) -> str:
@@ -86,7 +88,8 @@ def parse_source(source: Source, files_dir: Path, data: bytes | None = None) -> 
     else:
         record, problems = parse_description(
             doc, COMMITTEE_KEYS if source.kind == "committees" else TOPIC_KEYS)
-    return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record))
+    return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record),
+                  personal_data(source.kind, doc))
 
 
 class RecordCache:

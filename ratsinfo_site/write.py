@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ class OutputWriter:
 
     def __enter__(self) -> OutputWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.final)
         for stale in self.final.parent.glob(f".{self.final.name}.*-*"):
             shutil.rmtree(stale, ignore_errors=True)
         self.path.mkdir()
@@ -67,10 +69,37 @@ class OutputWriter:
 
     def _swap(self) -> None:
         old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
+        if self.final.exists() and _exchange(self.path, self.final):
+            os.replace(self.path, old)  # the temporary name now holds the old output
+            _remove_later(old)
+            return
         if self.final.exists():
             os.replace(self.final, old)
         os.replace(self.path, self.final)
         _remove_later(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported.
+
+    With it there is no moment without an output folder, even if the build is killed.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def recover(final: Path) -> None:
+    """After a build killed between two renames: bring the previous output back."""
+    if final.exists():
+        return
+    olds = sorted(final.parent.glob(f".{final.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds:
+        os.replace(olds[-1], final)
 
 
 def _remove_later(folder: Path) -> None:

@@ -66,10 +66,15 @@ function excerptNode(excerpt, attrs) {
   for (const part of parts) {
     if (part === "<mark>") { marked = el("mark"); p.append(marked); continue; }
     if (part === "</mark>") { marked = null; continue; }
-    (marked || p).append(document.createTextNode(part));
+    (marked || p).append(document.createTextNode(decode(part)));
   }
   return p;
 }
+
+// Pagefind escapes the excerpt's text (&lt; &amp;): decode it to text, never to markup.
+const parser = new DOMParser();
+const decode = (text) => (text.includes("&")
+  ? parser.parseFromString(`<p>${text}</p>`, "text/html").documentElement.textContent : text);
 
 const squash = (text) => (text || "").toLocaleLowerCase().replace(/[\p{P}\s]+/gu, "");
 

@@ -1,0 +1,323 @@
+"""Broken content, one table: each case is an error, a warning or harmless.
+
+Errors: ``path:line: message`` on stderr, exit status 1 for ``check`` and ``build``, no
+traceback, the previous ``public/`` byte for byte as it was, no temporary folder left.
+Warnings: reported the same way with exit status 0, and the site is built.
+Harmless: the site is built, the page is there and right, nothing is reported.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.helpers import Site, checksums
+
+GOOD = """\
+---
+reference: "2021/7/014"
+title: "Integrationskonzept"
+date: 2021-03-31
+public: true
+topics: [Soziales]
+consultations:
+  - {committee: Kreistag, date: 2021-03-31, result: angenommen}
+---
+
+Sachverhalt.
+"""
+FRONT = 'reference: "2021/1"\ntitle: "Neuer Beschluss"\ndate: 2021-01-01\npublic: true\n'
+BAD = "content/resolutions/bad.md"
+
+
+def paper(front: str = FRONT, body: str = "Text.\n") -> str:
+    """A resolution file: front matter (each key on its line, from line 2) and a body."""
+    return f"---\n{front}---\n\n{body}"
+
+
+def billion_laughs() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]")
+    return FRONT + "\n".join(lines) + "\n"
+
+
+def symlink_out_of_files(site: Site) -> None:
+    secret = site.write("secret/intern.pdf", b"%PDF-1.4 intern")
+    (site.root / "content" / "files").mkdir(parents=True, exist_ok=True)
+    (site.root / "content" / "files" / "link.pdf").symlink_to(secret)
+
+
+@dataclass(frozen=True)
+class Case:
+    """Broken input and what it must give."""
+
+    kind: str  # error, warning or harmless
+    files: dict[str, str | bytes]
+    expect: tuple[str, ...] = ()  # report lines, exactly (errors and warnings)
+    page: tuple[str, str] | None = ("beschluesse/2021-1/", "Neuer Beschluss")
+    setup: Callable[[Site], None] | None = field(default=None, compare=False)
+    absent: tuple[str, ...] = ()  # what the page must not show (harmless cases)
+
+
+def error(files: dict[str, str | bytes], *expect: str, setup=None) -> Case:
+    return Case("error", files, expect, None, setup)
+
+
+def warns(files: dict[str, str | bytes], *expect: str, page=("beschluesse/2021-1/",
+                                                                "Neuer Beschluss")) -> Case:
+    return Case("warning", files, expect, page)
+
+
+def harmless(files: dict[str, str | bytes], page=("beschluesse/2021-1/", "Neuer Beschluss"),
+             absent: tuple[str, ...] = ()) -> Case:
+    return Case("harmless", files, (), page, absent=absent)
+
+
+CASES: dict[str, Case] = {
+    # --- the file as a whole ---
+    "not UTF-8": error(
+        {BAD: paper(FRONT.replace("Neuer", "Gr\xfcner")).encode("latin-1")},
+        f"{BAD}:3: not UTF-8 (byte 0xfc); save the file as UTF-8"),
+    "byte-order mark": harmless({BAD: b"\xef\xbb\xbf" + paper().encode()}),
+    "CRLF line ends": harmless({BAD: paper().replace("\n", "\r\n").encode()}),
+    "old Mac CR line ends": harmless({BAD: paper().replace("\n", "\r").encode()}),
+    "empty file": error({BAD: ""}, f"{BAD}:1: empty file: a resolution needs front matter "
+                        "between --- lines"),
+    "blank line before the front matter": error(
+        {BAD: "\n" + paper()}, f"{BAD}:1: no front matter: the file must start with a line '---'"),
+    "front matter not closed": error(
+        {BAD: f"---\n{FRONT}"}, f"{BAD}:1: front matter is not closed by a line '---'"),
+    "front matter only, no body": harmless({BAD: f"---\n{FRONT}---\n"}),
+    "a Markdown rule in the body": harmless(
+        {BAD: paper(body="Erster Teil.\n\n---\n\nZweiter Teil: nicht: YAML.\n")},
+        ("beschluesse/2021-1/", "Zweiter Teil: nicht: YAML.")),
+    "a 10 MB body": harmless(
+        {BAD: paper(body="\n\n".join(["Der Kreistag beschließt die Sanierung der Kreisstraße "
+                                      "und die Förderung des Radverkehrs. " * 20] * 6000)
+                    + "\n\nLetzter Absatz.\n")},
+        ("beschluesse/2021-1/", "Letzter Absatz.")),
+    "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
+                                    ("beschluesse/2021-7-014/", "Integrationskonzept")),
+    # --- YAML ---
+    "broken YAML": error({BAD: paper(FRONT.replace('"Neuer Beschluss"', '"Neuer Beschluss'))},
+                         f"{BAD}:6: broken YAML: found unexpected end of stream"),
+    "tab in YAML indentation": error(
+        {BAD: paper(FRONT.replace("date:", "\tdate:"))},
+        f"{BAD}:4: broken YAML: found character that cannot start any token"),
+    "YAML alias bomb (billion laughs)": error(
+        {BAD: paper(billion_laughs())},
+        f"{BAD}:6: YAML anchors and aliases (& and *) are not allowed in front matter"),
+    "deeply nested YAML": error(
+        {BAD: paper(FRONT + "details:\n  x: " + "[" * 5000 + "]" * 5000 + "\n")},
+        f"{BAD}:7: broken YAML: exceeded maximum nesting depth"),
+    "nested YAML under an unknown key": warns(
+        {BAD: paper(FRONT + "extra: " + "[" * 50 + "]" * 50 + "\n")},
+        f"{BAD}:6: warning: unknown key 'extra' (ignored; a typo?)"),
+    "key written twice": error({BAD: paper(FRONT + 'title: "Noch einer"\n')},
+                               f"{BAD}:6: 'title' appears twice"),
+    "front matter is a list": error({BAD: paper("- reference\n- title\n")},
+                                    f"{BAD}:1: front matter must be a mapping of keys to values"),
+    "control character in YAML": error(
+        {BAD: paper(FRONT.replace("Neuer", "Neuer\x00"))},
+        f"{BAD}:3: broken YAML: control characters are not allowed (U+0000)"),
+    "YAML tag for a Python object": error(
+        {BAD: paper(FRONT.replace('"Neuer Beschluss"', "!!python/object:os.system x"))},
+        f"{BAD}:3: unreadable value 'x' (could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system')"),
+    # --- values YAML reads differently than meant ---
+    "unquoted numeric reference": error(
+        {BAD: paper(FRONT.replace('"2021/1"', "2021.10"))},
+        f"{BAD}:2: 'reference' 2021.1 is read by YAML as a number: quote it (reference: \"...\")"),
+    "yes/no vote keys": error(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
+                    "    votes: {yes: 20, no: 3}\n")},
+        f"{BAD}:9: unknown vote key 'True' (YAML reads yes/no as true/false: use for/against); "
+        "allowed: for, against, abstain, biased",
+        f"{BAD}:9: unknown vote key 'False' (YAML reads yes/no as true/false: use "
+        "for/against); allowed: for, against, abstain, biased"),
+    "public: yes is YAML's true": harmless({BAD: paper(FRONT.replace("true", "yes"))}),
+    # --- missing and mistyped fields ---
+    "missing public": error({BAD: paper(FRONT.replace("public: true\n", ""))},
+                            f"{BAD}:1: missing required key 'public'"),
+    "missing title and date": error(
+        {BAD: paper('reference: "2021/1"\npublic: true\n')},
+        f"{BAD}:1: missing required key 'title'", f"{BAD}:1: missing required key 'date'"),
+    "title is not text": error({BAD: paper(FRONT.replace('"Neuer Beschluss"', "true"))},
+                               f"{BAD}:3: 'title' must be text"),
+    "date is a number": error({BAD: paper(FRONT.replace("2021-01-01", "20210101"))},
+                              f"{BAD}:4: 'date' must be a date YYYY-MM-DD"),
+    "date with a time": error({BAD: paper(FRONT.replace("2021-01-01", "2021-01-01 17:00:00"))},
+                              f"{BAD}:4: 'date' must be a date YYYY-MM-DD without a time"),
+    "consultations is not a list of mappings": error(
+        {BAD: paper(FRONT + "consultations: Kreistag\n")},
+        f"{BAD}:6: a consultation must be a mapping (committee, date, …)"),
+    "votes is a list": error(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
+                    "    votes: [20, 3]\n")},
+        f"{BAD}:9: 'votes' must be a mapping of keys to values"),
+    "impossible date": error({BAD: paper(FRONT.replace("2021-01-01", "2021-02-30"))},
+                             f"{BAD}:4: impossible date '2021-02-30' (day is out of range for "
+                             "month)"),
+    "impossible consultation date": error(
+        {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-13-01}\n")},
+        f"{BAD}:7: impossible date '2021-13-01' (month must be in 1..12)"),
+    "negative votes": error(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
+                    "    votes: {for: 20, against: -3}\n")},
+        f"{BAD}:9: 'consultations.votes.against' must not be negative (-3)"),
+    "unknown key": warns({BAD: paper(FRONT + "titel: Tippfehler\n")},
+                         f"{BAD}:6: warning: unknown key 'titel' (ignored; a typo?)"),
+    "a key with a line break": warns({BAD: paper(FRONT + '"ti\\ntel": Tippfehler\n')},
+                                     f"{BAD}:6: warning: unknown key 'ti\\ntel' (ignored; a "
+                                     "typo?)"),
+    "unknown key in a consultation": warns(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
+                    "    ergebnis: angenommen\n")},
+        f"{BAD}:9: warning: unknown key 'ergebnis' in consultation (ignored; a typo?)"),
+    "result that maps to no outcome": warns(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
+                    "    result: erledigt\n")},
+        f"{BAD}:9: warning: result 'erledigt' maps to no outcome: it counts as 'other' (set "
+        "'outcome' to say which)"),
+    "personal data in public text": warns(
+        {BAD: paper(FRONT + 'submitter: "Max Muster, Hauptstraße 12"\n')},
+        f"{BAD}:6: warning: looks like personal data (street address 'Hauptstraße 12') in "
+        "public text: private persons must not be named; if it is an official address, add it "
+        "to privacy_allow in site.toml"),
+    # --- references between files ---
+    "duplicate reference": error(
+        {BAD: paper(FRONT.replace('"2021/1"', '"2021/7/014"'))},
+        f"{BAD}:2: duplicate reference '2021/7/014': also in content/resolutions/good.md:2",
+        f"content/resolutions/good.md:2: duplicate reference '2021/7/014': also in {BAD}:2"),
+    "references with the same address": error(
+        {BAD: paper(FRONT.replace('"2021/1"', '"2021-7-014"'))},
+        f"{BAD}:2: reference '2021-7-014' has the same address '2021-7-014' as '2021/7/014' in "
+        "content/resolutions/good.md:2"),
+    "alias that is another paper's reference": error(
+        {BAD: paper(FRONT + 'aliases: ["2021/7/014"]\n')},
+        f"{BAD}:6: duplicate reference '2021/7/014': also in content/resolutions/good.md:2"),
+    "topics with the same address": error(
+        {BAD: paper(FRONT + "topics: [SOZIALES]\n")},
+        f"{BAD}:2: topic 'SOZIALES' has the same address 'soziales' as 'Soziales' in "
+        "content/resolutions/good.md:2"),
+    "topic whose name gives no address": error(
+        {BAD: paper(FRONT + 'topics: ["!!!"]\n')},
+        f"{BAD}:2: topic '!!!' gives an empty address (slug)"),
+    "committee whose name gives no address": error(
+        {BAD: paper(FRONT + 'consultations:\n  - {committee: "Комитет", date: 2021-01-02}\n')},
+        f"{BAD}:7: committee 'Комитет' gives an empty address (slug)"),
+    "reference that gives no address": error(
+        {BAD: paper(FRONT.replace('"2021/1"', '"///"'))},
+        f"{BAD}:2: reference '///' gives an empty address (slug)"),
+    "related names nothing": error(
+        {BAD: paper(FRONT + 'related: ["2021/7/014", "1999/9"]\n')},
+        f"{BAD}:6: related '1999/9' names no resolution"),
+    "related names a non-public paper": harmless(
+        {BAD: paper(FRONT + 'related: ["2021/7/014", "2021/2"]\n'),
+         "content/resolutions/secret.md": paper(FRONT.replace("2021/1", "2021/2").replace(
+             "true", "false").replace("Neuer Beschluss", "Geheim"))},
+        ("beschluesse/2021-1/", "Integrationskonzept"), absent=("2021/2", "Geheim")),
+    "agenda names nothing": error(
+        {"content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\nagenda:\n"
+         '  - "2021/7/014"\n  - "2021/99"\n---\n'},
+        "content/sessions/kt.md:6: agenda entry '2021/99' names no resolution"),
+    # --- attachments ---
+    "attachment missing": error(
+        {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plan.pdf}\n")},
+        f"{BAD}:7: attachment 'plan.pdf' not found in content/files/"),
+    "attachment outside content/files/": error(
+        {BAD: paper(FRONT + "attachments:\n  - title: Geheim\n    file: ../resolutions/good.md\n")},
+        f"{BAD}:8: attachment '../resolutions/good.md' is outside content/files/"),
+    "attachment with an absolute path": error(
+        {BAD: paper(FRONT + "attachments:\n  - {title: Passwort, file: /etc/passwd}\n")},
+        f"{BAD}:7: attachment '/etc/passwd' is outside content/files/"),
+    "attachment through a symlink out of content/files/": error(
+        {BAD: paper(FRONT + "attachments:\n  - {title: Intern, file: link.pdf}\n")},
+        f"{BAD}:7: attachment 'link.pdf' is outside content/files/", setup=symlink_out_of_files),
+    # --- sessions, committees, topics ---
+    "session with an impossible time": error(
+        {"content/sessions/kt.md": '---\ncommittee: Kreistag\ndate: 2021-03-31\nstart: "25:99"\n'
+         "---\n"}, "content/sessions/kt.md:4: 'start' must be a time HH:MM"),
+    "session without a date": error(
+        {"content/sessions/kt.md": "---\ncommittee: Kreistag\nlocation: Saal\n---\n"},
+        "content/sessions/kt.md:1: missing required key 'date'"),
+    "committee file without name": error(
+        {"content/committees/kt.md": "---\nshort: KT\n---\nDer Kreistag.\n"},
+        "content/committees/kt.md:1: missing required key 'name'"),
+    "topic file without name": error(
+        {"content/topics/soziales.md": "---\ndescription: Soziales\n---\n"},
+        "content/topics/soziales.md:1: missing required key 'name'"),
+    # --- site.toml ---
+    "broken site.toml": error({"site.toml": 'title = "Archiv\n'},
+                              "site.toml:1: broken TOML: Illegal character '\\n' (at line 1, "
+                              "column 16)"),
+    "unknown key in site.toml": warns({"site.toml": 'titel = "Archiv"\n', BAD: paper()},
+                                      "site.toml:1: warning: unknown key 'titel' (ignored)"),
+}
+
+
+# Known bugs outside this test's reach: the case fails until the fix lands, then passes.
+KNOWN_BUGS: dict[str, str] = {}  # case name: why it fails (a strict xfail until fixed)
+PARAMS = [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name]))
+          if name in KNOWN_BUGS else name for name in CASES]
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """A site that built once: its public/ is the previous output every case starts from."""
+    site = Site(tmp_path_factory.mktemp("previous") / "site")
+    site.write("content/resolutions/good.md", GOOD)
+    import contextlib
+
+    from ratsinfo_site.cli import main
+    with contextlib.chdir(site.root):
+        assert main(["build", "--quiet"]) == 0
+    return site
+
+
+def test_the_table_covers_every_kind_of_broken_input():
+    kinds = [case.kind for case in CASES.values()]
+    assert len(CASES) >= 25
+    assert kinds.count("error") >= 25 and kinds.count("warning") >= 4
+    assert kinds.count("harmless") >= 8
+
+
+@pytest.mark.parametrize("name", PARAMS)
+def test_broken_input_is_reported_or_built_as_its_kind_says(previous: Site, tmp_path, capsys,
+                                                           name: str):
+    case = CASES[name]
+    site = Site(tmp_path / "site")
+    shutil.rmtree(site.root)
+    # Not .public.old-*: the replaced output of the last build, deleted in the background.
+    shutil.copytree(previous.root, site.root, symlinks=True,
+                    ignore=shutil.ignore_patterns(".public.*"))
+    if case.setup:
+        case.setup(site)
+    for rel, text in case.files.items():
+        site.write(rel, text)
+    before = checksums(site.public)
+    check = site.run("check", capsys=capsys)
+    build = site.run("build", capsys=capsys)
+    for run in (check, build):
+        assert "Traceback" not in run.err
+        reported = [line for line in run.err.splitlines()
+                    if ": " in line and "has no host" not in line and not line.startswith(
+                        ("Build failed", "Check failed"))]
+        if case.kind == "error":
+            assert run.code == 1, run.err
+            assert [line for line in case.expect if line not in reported] == [], run.err
+        else:
+            assert run.code == 0, run.err
+            assert sorted(reported) == sorted(case.expect), run.err
+    if case.kind == "error":
+        assert checksums(site.public) == before
+        assert "the output folder was not changed" in build.err
+    else:
+        address, text = case.page
+        assert text in site.page(address)
+        assert [word for word in case.absent if word in site.page(address)] == []
+    assert not list(site.root.glob(".public.tmp-*")), "temporary output left behind"

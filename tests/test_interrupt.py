@@ -1,0 +1,150 @@
+"""A build killed half-way (SIGKILL) leaves the previous public/ exactly as it was.
+
+``python -m ratsinfo_site build`` runs as a process of its own on a generated archive of 300
+resolutions, with a third of them edited since the last build; it is killed at a given
+moment of its work. Then public/ must be byte for byte the previous output, and the next
+build must succeed, remove the stale temporary folder and give what a build from scratch
+gives (byte for byte, but for the names Pagefind gives its index files).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, checksums
+
+RESOLUTIONS = 300
+MOMENTS = {
+    # moment of the build: how to tell, from the temporary folder, that it has come
+    "the temporary folder was just made": lambda temp: True,
+    "pages are being written": lambda temp: any((temp / "beschluesse").glob("*/index.html")),
+    "the search index is being built": lambda temp: (temp / "pagefind").is_dir(),
+}
+
+
+def generator():
+    spec = importlib.util.spec_from_file_location("ratsinfo_generate",
+                                                  REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ratsinfo(root: Path, **kwargs) -> subprocess.Popen:
+    """``python -m ratsinfo_site build`` in ``root``, in a process group of its own."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "ratsinfo_site", "build", "--quiet"],
+                            cwd=root, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            **kwargs)
+
+
+def build(root: Path) -> None:
+    process = ratsinfo(root)
+    _, err = process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def edit(root: Path) -> None:
+    """Change the text of every third resolution, so the next build renders those again."""
+    for n, path in enumerate(sorted((root / "content" / "resolutions").rglob("*.md"))):
+        if n % 3 == 0:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write("\nNachtrag: Der Beschluss wurde am Folgetag bekannt gemacht.\n")
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated archive of 300 resolutions, built once: public/ is the previous output."""
+    root = tmp_path_factory.mktemp("interrupt") / "site"
+    generator().generate(RESOLUTIONS, root)
+    build(root)
+    return root
+
+
+def output(public: Path) -> dict[str, object]:
+    """Every file's checksum; for Pagefind's bundle (whose file names and entry hash differ
+    from run to run) the parts and how many pages each indexes."""
+    found: dict[str, object] = {}
+    for path, digest in checksums(public).items():
+        if not path.startswith("pagefind/"):
+            found[path] = digest
+        elif path.endswith("/pagefind-entry.json"):
+            entry = json.loads((public / path).read_text("utf-8"))
+            found[path] = {lang: data["page_count"] for lang, data in entry["languages"].items()}
+    return found
+
+
+@pytest.fixture(scope="module")
+def from_scratch(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """What a build of the edited archive gives without any earlier output or cache."""
+    root = tmp_path_factory.mktemp("scratch") / "site"
+    shutil.copytree(previous / "content", root / "content")
+    shutil.copy(previous / "site.toml", root / "site.toml")
+    edit(root)
+    build(root)
+    return output(root / "public")
+
+
+def kill_when(root: Path, moment: str) -> Path:
+    """Start a build, kill it and its workers with SIGKILL at ``moment``; the temp folder."""
+    process = ratsinfo(root)
+    try:
+        while True:
+            temps = list(root.glob(".public.tmp-*"))
+            if temps and MOMENTS[moment](temps[0]):
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+            if process.poll() is not None:
+                pytest.fail(f"the build ended before {moment}: {process.stderr.read()}")
+            time.sleep(0.002)
+    finally:
+        if process.poll() is None:  # the test failed: leave no build running
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    return temps[0]
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
+        previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str):
+    root = tmp_path / "site"
+    # Not .public.old-*: the replaced output of the last build, deleted in the background.
+    shutil.copytree(previous, root, symlinks=True, ignore=shutil.ignore_patterns(".public.*"))
+    before = checksums(root / "public")
+    edit(root)
+
+    stale = kill_when(root, moment)
+
+    assert stale.is_dir()  # the killed build had no chance to clean up
+    assert checksums(root / "public") == before
+    build(root)
+    assert not list(root.glob(".public.tmp-*")), "a stale temporary folder was left"
+    assert output(root / "public") == from_scratch
+
+
+def test_a_build_killed_between_the_two_renames_of_the_swap_loses_no_output(site, capsys):
+    site.simple("r", "2021/1", "Haushaltssatzung")
+    assert site.run("build", capsys=capsys).code == 0
+    before = checksums(site.public)
+    # The state a SIGKILL right after os.replace(public, .public.old-<pid>) leaves behind.
+    site.public.rename(site.root / ".public.old-4242")
+    (site.root / ".public.tmp-4242" / "beschluesse").mkdir(parents=True)
+    site.write("content/resolutions/bad.md", "---\nreference: 2021.10\n---\n")
+    assert site.run("build", capsys=capsys).code == 1
+    assert site.public.is_dir() and checksums(site.public) == before
