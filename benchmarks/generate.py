@@ -1885,7 +1885,9 @@ def generate(n: int, out: Path, seed: int = 1, jobs: int | None = None) -> dict:
         f'title = "Ratsinformationsarchiv {BODY}"\n'
         f'body = "{BODY}"\n'
         'base_url = "https://example.github.io/ratsarchiv/"\n'
-        'language = "de"\n',
+        'language = "de"\n'
+        '# the Landratsamt\'s official address, used in session locations\n'
+        f'privacy_allow = ["Markt 1, {SEAT}"]\n',
         encoding="utf-8", newline="\n")
     for c in COMMITTEES:
         (content / "committees" / f"{slugify(c[1])}.md").write_text(
