@@ -120,9 +120,12 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
         server.server_close()
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
+class LinkParser(HTMLParser):
+    """The links (href, src) and ids of a page; links with a rel in ``skip`` left out."""
+
+    def __init__(self, skip: tuple[str, ...] = ("canonical", "alternate")) -> None:
         super().__init__()
+        self.skip = skip
         self.links: list[str] = []
         self.ids: set[str] = set()
 
@@ -131,8 +134,7 @@ class _Links(HTMLParser):
         if found.get("id"):
             self.ids.add(found["id"] or "")
         for key in ("href", "src"):
-            if found.get(key) and not (tag == "link" and found.get("rel") in (
-                    "canonical", "alternate")):
+            if found.get(key) and found.get("rel") not in self.skip:
                 self.links.append(found[key] or "")
 
 
@@ -162,7 +164,7 @@ def crawl(base: str) -> Crawl:
             continue
         html = body.decode("utf-8")
         pages[url] = html
-        parser = _Links()
+        parser = LinkParser()
         parser.feed(html)
         ids[url] = parser.ids
         for link in parser.links:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.helpers import REPO, Site
+from tests.helpers import REPO, LinkParser, Site
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -46,29 +45,14 @@ def test_nu_html_checker_has_no_warning_either(vnu_messages):
     assert [shown(m) for m in vnu_messages if m["type"] != "error"] == []
 
 
-class _Targets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if found.get("id"):
-            self.ids.add(found["id"] or "")
-        for key in ("href", "src"):
-            if found.get(key) and found.get("rel") != "canonical":
-                self.links.append(found[key] or "")
-
-
 def broken_links(public: Path, base_path: str = "/") -> list[str]:
     """Every internal link and asset of every HTML file in ``public`` (404 and redirect
     pages too, which no crawl from the home page reaches) that names no file or anchor."""
-    parsed: dict[Path, _Targets] = {}
+    parsed: dict[Path, LinkParser] = {}
 
-    def targets(path: Path) -> _Targets:
+    def targets(path: Path) -> LinkParser:
         if path not in parsed:
-            parsed[path] = _Targets()
+            parsed[path] = LinkParser(skip=("canonical",))
             parsed[path].feed(path.read_text("utf-8"))
         return parsed[path]
 
