@@ -43,10 +43,28 @@ def _split(name: str, dated: list[tuple[dt.date, str]]) -> list[Part]:
 
 
 def plan_parts(dated_pages: list[tuple[dt.date, str]]) -> list[Part]:
-    """Split the indexed pages into parts by date, oldest first."""
+    """Split the indexed pages into parts by date, oldest first.
+
+    Consecutive small years share a part ("2015-2017"), as every part costs the browser
+    a request or two per query; a year above ``MAX_PART_PAGES`` is split by ``_split``.
+    """
     by_year: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for date, page in dated_pages:
         by_year[date.year].append((date, page))
-    return [part for year in sorted(by_year) for part in _split(str(year), by_year[year])]
+    parts: list[Part] = []
+    group: list[int] = []
+
+    def close() -> None:
+        if group:
+            name = str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
+            parts.extend(_split(name, [p for year in group for p in by_year[year]]))
+            group.clear()
+
+    for year in sorted(by_year):
+        if sum(len(by_year[y]) for y in group) + len(by_year[year]) > MAX_PART_PAGES:
+            close()
+        group.append(year)
+    close()
+    return parts
 
 

@@ -172,3 +172,34 @@ def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys)
     with serve(site.public) as base:
         assert search(page, base, "Xylokanarie") == []
         assert titles(search(page, base, "Vorlage")) == ["Öffentliche Vorlage"]
+
+
+def test_results_from_several_index_parts_come_in_date_order(page, site: Site, capsys,
+                                                              monkeypatch):
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
+    for n in range(36):
+        date = f"{2019 + n % 4}-{1 + n % 12:02d}-{1 + n % 27:02d}"
+        site.resolution(f"r{n}", f'reference: "{date[:4]}/{n}"\ntitle: "Radwegeplanung {n}"'
+                        f"\ndate: {date}\npublic: true\n")
+    site.resolution("rare", 'reference: "2020/99"\ntitle: "Sonderfall"\ndate: 2020-06-06\n'
+                    "public: true\n", "Der Radwegeplanungsbeirat tagt.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    assert len(list((site.public / "pagefind").iterdir())) >= 4
+
+    def dates() -> list[str]:
+        found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
+        return [f"{m[3]}-{m[2]}-{m[1]}" for m in found if m]
+
+    with serve(site.public) as base:
+        search(page, base, "Radwegeplanung")
+        newest = dates()
+        assert count(page) == 37 and len(newest) == 20  # 36 titles and the Beirat
+        assert newest == sorted(newest, reverse=True) and newest[0].startswith("2022")
+        page.select_option("#search-sort", "asc")
+        page.wait_for_url(re.compile(r"sort=asc"))
+        wait_for_results(page)
+        oldest = dates()
+        assert oldest == sorted(oldest) and oldest[0].startswith("2019")
+        # only one part has this word; the others' prefix match "radwegeplanung" is no hit
+        assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]

@@ -206,9 +206,11 @@ const words = (text) => squash(text).length ? text.toLocaleLowerCase().split(/[^
 function isFallback(data, q) {
   const all = (data.content || "").split(/[\r\n\s]+/g);
   const matched = (data.locations || []).flatMap((at) => words(all[at] || ""));
+  // A real hit starts like the query word and is not a much shorter start of it (a stem
+  // differs from its word by a few letters at most).
   return words(q).some((term) => !matched.some((word) =>
-    (word.startsWith(term.slice(0, 4)) || term.startsWith(word.slice(0, 4)))
-    && word.length >= 0.6 * term.length));
+    word.slice(0, 4) === term.slice(0, 4) && !(term.startsWith(word)
+      && word.length + 4 < term.length)));
 }
 
 async function matching(results, q) {
