@@ -81,13 +81,13 @@ def bundle_size(public: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def query_bytes(public: Path, query: str) -> tuple[int, int, int]:
+def query_bytes(public: Path, query: str, base_path: str = "/") -> tuple[int, int, int]:
     """Bytes the browser downloads from /pagefind/ for one query on a fresh page.
 
     Returns (all bundle bytes, of which the code and wasm, results shown)."""
     from playwright.sync_api import sync_playwright
 
-    with serve(public) as base, sync_playwright() as playwright:
+    with serve(public, base_path) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
             args=["--no-sandbox", "--disable-background-networking"])
@@ -127,7 +127,9 @@ def main() -> None:
             size_bytes, files = bundle_size(public)
             kind = "example" if size == "example" else "generated"
             for query in QUERIES[kind]:
-                total, code, found = query_bytes(public, query)
+                with contextlib.chdir(root):
+                    base_path = load_config().base_path
+                total, code, found = query_bytes(public, query, base_path)
                 rows.append((size, seconds, index, size_bytes, files, query, total, code, found))
             shutil.rmtree(root)
     finally:
