@@ -114,6 +114,8 @@ def build(config: SiteConfig, use_cache: bool = True,
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, report)
         clock.lap("render")
+        for path, source in _copied_files(archive, urls):  # not read into memory
+            out.copy(path, source)
         for path, data in _data_files(archive, urls, t, config, pages):
             out.data(path, data)
         clock.lap("data")
@@ -183,13 +185,18 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     return len(jobs)
 
 
-def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
-                pages: list[Page]) -> list[tuple[str, bytes]]:
-    """Assets, attachments, feeds, exports and the OParl export, as (path, bytes)."""
-    files = [(f"assets/{name}", (THEME / "static" / name).read_bytes())
+def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
+    """Assets and the attachments public resolutions list, as (path, source file)."""
+    files = [(f"assets/{name}", THEME / "static" / name)
              for name in ("style.css", "search.js", "cite.js")]
     attachments = {a.file: a for r in archive.resolutions for a in r.attachments}
-    files += [(urls.file(a), a.source.read_bytes()) for a in attachments.values()]
+    return files + [(urls.file(a), a.source) for a in attachments.values()]
+
+
+def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
+                pages: list[Page]) -> list[tuple[str, bytes]]:
+    """Feeds, exports and the OParl export, as (path, bytes)."""
+    files = []
     page_urls = [page.url for page in pages if page.kind != "redirect"]
     files += feed_files(archive, urls, t, config)
     files += export_files(archive, urls, t, config, page_urls)

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import traceback
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -87,9 +86,9 @@ def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]], root
     return [p for p in pmap(render, jobs, progress=progress) if p is not None]
 
 
-def render_page(env: jinja2.Environment, page: Page, extra: dict[str, Any] | None = None) -> str:
+def render_page(env: jinja2.Environment, page: Page) -> str:
     """The HTML of one page, from the first template of its lookup list that exists."""
     template = env.select_template(page.templates)
     context = {key: value.resolve() if isinstance(value, Deferred) else value
                for key, value in page.context.items()}
-    return template.render(page=page, **context, **(extra or {}))
+    return template.render(page=page, **context)

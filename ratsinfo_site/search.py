@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +11,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
+from ratsinfo_site.files import link_or_copy
 from ratsinfo_site.parts import Part
 
 BUNDLE = "pagefind"
@@ -34,10 +34,7 @@ def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
     for page in part.pages:
         target = staging / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / page, target)
-        except OSError:
-            shutil.copyfile(site / page, target)
+        link_or_copy(site / page, target)
     sentinel = staging / f"{BUNDLE}-{part.name}" / "index.html"
     sentinel.parent.mkdir(parents=True, exist_ok=True)
     sentinel.write_text(_sentinel(language), encoding="utf-8")
@@ -89,7 +86,4 @@ def _link_tree(source: Path, target: Path) -> None:
         if path.is_file():
             dest = target / path.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, dest)
-            except OSError:
-                shutil.copyfile(path, dest)
+            link_or_copy(path, dest)

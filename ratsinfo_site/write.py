@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from types import TracebackType
 
+from ratsinfo_site.files import link_or_copy
+
 
 class OutputWriter:
     """Writes each path once into a temporary folder beside the output folder."""
@@ -57,15 +59,7 @@ class OutputWriter:
 
     def link(self, rel: str, source: Path) -> None:
         """Take an unchanged file over from the previous output (a hard link, else a copy)."""
-        target = self.target(rel)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-
-    @property
-    def written(self) -> frozenset[str]:
-        return frozenset(self._written)
+        link_or_copy(source, self.target(rel))
 
     def _swap(self) -> None:
         old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
