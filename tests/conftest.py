@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, Site
+from tests.helpers import Site, copy_example
 
 
 @pytest.fixture
@@ -19,12 +18,7 @@ def site(tmp_path: Path) -> Site:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The repository's example archive (content/ and layouts/), copied and built once."""
-    root = tmp_path_factory.mktemp("example") / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    if (REPO / "layouts").is_dir():
-        shutil.copytree(REPO / "layouts", root / "layouts")
-    if (REPO / "site.toml").is_file():
-        shutil.copy(REPO / "site.toml", root / "site.toml")
+    root = copy_example(tmp_path_factory.mktemp("example") / "site").root
     import contextlib
 
     from ratsinfo_site.cli import main
@@ -76,11 +70,8 @@ def english_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     import re
 
     from ratsinfo_site.cli import main
-    root = tmp_path_factory.mktemp("english") / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    if (REPO / "layouts").is_dir():
-        shutil.copytree(REPO / "layouts", root / "layouts")
-    toml = (REPO / "site.toml").read_text("utf-8") if (REPO / "site.toml").is_file() else ""
+    root = copy_example(tmp_path_factory.mktemp("english") / "site").root
+    toml = (root / "site.toml").read_text("utf-8") if (root / "site.toml").is_file() else ""
     toml = re.sub(r'(?m)^language\s*=.*$', "", toml) + '\nlanguage = "en"\n'
     (root / "site.toml").write_text(toml, encoding="utf-8")
     with contextlib.chdir(root):

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import http.server
 import re
+import shutil
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -81,6 +82,16 @@ class Site:
         """The HTML of a site-relative address such as ``beschluesse/x/``."""
         path = self.public / url
         return (path / "index.html" if url.endswith("/") or not url else path).read_text("utf-8")
+
+
+def copy_example(root: Path) -> Site:
+    """The repository's example archive (content/, layouts/, site.toml) copied to ``root``."""
+    shutil.copytree(REPO / "content", root / "content")
+    if (REPO / "layouts").is_dir():
+        shutil.copytree(REPO / "layouts", root / "layouts")
+    if (REPO / "site.toml").is_file():
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+    return Site(root)
 
 
 def checksums(folder: Path) -> dict[str, str]:

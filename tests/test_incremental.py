@@ -10,7 +10,7 @@ import pytest
 
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
-from tests.helpers import REPO, checksums, serve
+from tests.helpers import checksums, copy_example, serve
 
 
 def run_build(root: Path, use_cache: bool = True):
@@ -25,10 +25,7 @@ def site_files(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for name in ("content", "layouts"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.toml", root / "site.toml")
+    root = copy_example(tmp_path / "site").root
     run_build(root)
     return root
 
