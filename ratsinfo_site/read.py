@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -46,17 +47,26 @@ class Parsed:
     personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
 
 
-def code_digest(*folders: Path) -> str:
-    """A digest of the package's code, templates and catalogues (and of given folders)."""
+def _folder_digest(folder: Path) -> str:
     digest = hashlib.sha256()
-    for folder in (PACKAGE, *folders):
-        if not folder.is_dir():
-            continue
+    if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(folder).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+# The package does not change while it runs: read once per process, not once per use.
+_package_digest = functools.cache(lambda: _folder_digest(PACKAGE))
+
+
+def code_digest(*folders: Path) -> str:
+    """A digest of the package's code, templates and catalogues (and of given folders)."""
+    if not folders:
+        return _package_digest()
+    return hashlib.sha256("".join([_package_digest(), *map(_folder_digest, folders)])
+                          .encode()).hexdigest()
 
 
 def find_sources(content_dir: Path, root: Path) -> list[Source]:
