@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
 from ratsinfo_site.export import export_files
 from ratsinfo_site.feeds import feed_files
-from ratsinfo_site.fingerprint import Fingerprints, page_digest
+from ratsinfo_site.fingerprint import DataFile, Fingerprints, page_digest
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
@@ -47,7 +48,8 @@ class BuildResult:
     counts: dict[str, int]  # resolutions, sessions, committees, topics published
     warnings: tuple[Problem, ...]
     pages: int
-    rendered: int
+    rendered: int  # pages rendered (the others were taken over from the last build)
+    data_made: int  # data files made (likewise)
     index_parts: int
     seconds: float
     timings: dict[str, float]
@@ -102,7 +104,7 @@ def build(config: SiteConfig, use_cache: bool = True,
     if previous.inputs == inputs and previous.summary:  # nothing changed at all
         summary = previous.summary
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
-                           summary["pages"], 0, 0, clock.total(), {})
+                           summary["pages"], 0, 0, 0, clock.total(), {})
     archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)
@@ -114,17 +116,21 @@ def build(config: SiteConfig, use_cache: bool = True,
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, report)
         clock.lap("render")
-        for path, source in _copied_files(archive, urls):  # not read into memory
-            out.copy(path, source)
-        for path, data in _data_files(archive, urls, t, config, pages):
-            out.data(path, data)
-        clock.lap("data")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
                    for p in parts}
-        indexed = build_search_index(out.path, CONTENT_LANGUAGE, parts, lambda p: (
-            previous.reusable_part(p.name, digests[p.name], BUNDLE)),
-            _stage(report, "search", len(parts)))
+        # Pagefind (a process of its own) indexes the pages while the data files are made.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            search = pool.submit(build_search_index, out.path, CONTENT_LANGUAGE, parts,
+                                 lambda p: previous.reusable_part(p.name, digests[p.name],
+                                                                  BUNDLE),
+                                 _stage(report, "search", len(parts)))
+            for path, source in _copied_files(archive, urls):  # not read into memory
+                out.copy(path, source)
+            made = _write_data(_data_files(archive, urls, t, config, pages), prints,
+                               previous, manifest, out)
+            clock.lap("data")
+            indexed = search.result()
         manifest.parts = digests
         clock.lap("search")
     counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
@@ -134,7 +140,7 @@ def build(config: SiteConfig, use_cache: bool = True,
                         "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
     manifest.save(cache_dir)
     clock.lap("write")
-    return BuildResult(counts, tuple(warnings), len(pages), rendered, len(indexed),
+    return BuildResult(counts, tuple(warnings), len(pages), rendered, made, len(indexed),
                        clock.total(), dict(clock.laps))
 
 
@@ -185,6 +191,21 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     return len(jobs)
 
 
+def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
+                manifest: Manifest, out: OutputWriter) -> int:
+    """Make the data files whose inputs changed, take the others over; returns how many made."""
+    made = 0
+    for file in files:
+        digest = manifest.files[file.path] = prints.of(file.inputs)
+        old = previous.reusable(file.path, digest)
+        if old is not None:
+            out.link(file.path, old)
+        else:
+            out.data(file.path, file.make())
+            made += 1
+    return made
+
+
 def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
     """Assets and the attachments public resolutions list, as (path, source file)."""
     files = [(f"assets/{name}", THEME / "static" / name)
@@ -194,12 +215,12 @@ def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
 
 
 def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
-                pages: list[Page]) -> list[tuple[str, bytes]]:
-    """Feeds, exports and the OParl export, as (path, bytes)."""
+                pages: list[Page]) -> list[DataFile]:
+    """Feeds, exports and the OParl export; each made only when its inputs changed."""
     files = []
     page_urls = [page.url for page in pages if page.kind != "redirect"]
     files += feed_files(archive, urls, t, config)
     files += export_files(archive, urls, t, config, page_urls)
     files += oparl_files(archive, urls, t, config)
-    files.append((".nojekyll", b""))
+    files.append(DataFile(".nojekyll", (), bytes))
     return files

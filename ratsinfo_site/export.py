@@ -11,10 +11,12 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from ratsinfo_site.archive import Archive, Session
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution, Votes
 from ratsinfo_site.slugs import slugify
@@ -34,28 +36,39 @@ Record = dict[str, Any]
 
 
 def export_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
-                 page_urls: Sequence[str]) -> list[tuple[str, bytes]]:
+                 page_urls: Sequence[str]) -> list[DataFile]:
     """Every data file: per-resolution and list JSON, CSV, sessions JSON, sitemap, robots."""
     words = urls.words
     files = []
     for r in archive.resolutions:
-        data = _json(resolution_record(r, archive, urls), indent=2)
-        files.append((resolution_path(urls, r), data))
+        make = partial(_resolution_json, r, archive, urls)
+        inputs = (r, archive.related.get(r.reference, ()),
+                  archive.referenced_by.get(r.reference, ()))
+        files.append(DataFile(resolution_path(urls, r), inputs, make))
         # JSON cannot redirect: an alias (an old number) keeps its address with the same data.
-        files += [(f"{API}/{words['resolutions']}/{slugify(a.reference)}.json", data)
-                  for a in r.aliases]
-    files.append((f"{API}/{words['resolutions']}.json", _json(
-        {**_site(urls, t, config), "count": len(archive.resolutions),
-         "resolutions": [summary_record(r, urls) for r in archive.resolutions]})))
-    files.append((f"{API}/{words['resolutions']}.csv", resolutions_csv(archive.resolutions,
-                                                                      urls)))
-    files.append((f"{API}/{words['sessions']}.json", _json(
-        {**_site(urls, t, config), "count": len(archive.sessions),
-         "sessions": [session_record(s, urls) for s in archive.sessions]})))
+        files += [DataFile(f"{API}/{words['resolutions']}/{slugify(a.reference)}.json",
+                           inputs, make) for a in r.aliases]
+    files.append(DataFile(f"{API}/{words['resolutions']}.json", archive.resolutions,
+                          lambda: _json({**_site(urls, t, config),
+                                         "count": len(archive.resolutions),
+                                         "resolutions": [summary_record(r, urls)
+                                                         for r in archive.resolutions]})))
+    files.append(DataFile(f"{API}/{words['resolutions']}.csv", archive.resolutions,
+                          lambda: resolutions_csv(archive.resolutions, urls)))
+    files.append(DataFile(f"{API}/{words['sessions']}.json", archive.sessions,
+                          lambda: _json({**_site(urls, t, config),
+                                         "count": len(archive.sessions),
+                                         "sessions": [session_record(s, urls)
+                                                      for s in archive.sessions]})))
     if urls.host:
-        files += sitemap_files(page_urls, urls)
-    files.append(("robots.txt", robots_txt(urls)))
+        files += [DataFile(path, tuple(page_urls), partial(bytes, data))
+                  for path, data in sitemap_files(page_urls, urls)]
+    files.append(DataFile("robots.txt", (), lambda: robots_txt(urls)))
     return files
+
+
+def _resolution_json(r: Resolution, archive: Archive, urls: Urls) -> bytes:
+    return _json(resolution_record(r, archive, urls), indent=2)
 
 
 def resolution_path(urls: Urls, r: Resolution) -> str:

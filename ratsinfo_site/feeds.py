@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ import icalendar
 
 from ratsinfo_site.archive import Archive, Session
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Resolution
 from ratsinfo_site.slugs import slugify
@@ -30,21 +32,23 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def feed_files(archive: Archive, urls: Urls, t: Catalogue,
-               config: SiteConfig) -> list[tuple[str, bytes]]:
+               config: SiteConfig) -> list[DataFile]:
     """Atom feeds (only with a host in ``base_url``) and the sessions calendar."""
     files = []
     if urls.absolute("") is not None:
         site = site_title(config, t)
-        files.append((FEED_FILE, atom_feed(archive.resolutions, urls, t, config, site,
-                                           urls.listing("resolutions"), FEED_FILE)))
+        feeds = [(archive.resolutions, site, urls.listing("resolutions"), FEED_FILE)]
         groups = [(topic, "feed_topic") for topic in archive.topics] + [
             (committee, "feed_committee") for committee in archive.committees]
         for thing, key in groups:
             page = urls.of(thing)
             title = t.messages[key].format(site=site, name=thing.name)
-            files.append((page + FEED_FILE, atom_feed(thing.resolutions, urls, t, config,
-                                                      title, page, page + FEED_FILE)))
-    files.append((calendar_path(urls), session_calendar(archive.sessions, urls, t, config)))
+            feeds.append((thing.resolutions, title, page, page + FEED_FILE))
+        files += [DataFile(path, (title, page, resolutions[:FEED_ENTRIES]), partial(
+            atom_feed, resolutions, urls, t, config, title, page, path))
+            for resolutions, title, page, path in feeds]
+    files.append(DataFile(calendar_path(urls), _calendar_inputs(archive.sessions),
+                          partial(session_calendar, archive.sessions, urls, t, config)))
     return files
 
 
@@ -211,3 +215,10 @@ def session_calendar(sessions: Sequence[Session], urls: Urls, t: Catalogue,
         calendar.add_missing_timezones(first_date=dt.date(min(years) - 1, 1, 1),
                                        last_date=dt.date(max(years) + 2, 1, 1))
     return calendar.to_ical()
+
+
+def _calendar_inputs(sessions: Sequence[Session]) -> list[tuple[object, ...]]:
+    """What the calendar shows of each session: a paper's text may change, it stays."""
+    return [(s.slug, s.date, s.committee, s.info, [
+        (i.consultation.agenda_item, i.resolution.reference, i.resolution.title,
+         i.consultation.result) for i in s.items]) for s in sessions]

@@ -27,6 +27,18 @@ class Deferred(NamedTuple):
         return self.function(self.argument)
 
 
+class DataFile(NamedTuple):
+    """A data file (feed, export), made only when what it is made from changed.
+
+    ``inputs`` holds everything ``make`` reads besides the site's settings, in a form
+    ``Fingerprints`` can digest (records count by their digest).
+    """
+
+    path: str
+    inputs: Any
+    make: Callable[[], bytes]
+
+
 class Fingerprints:
     """Digests of page objects, remembered per object for the length of one build."""
 

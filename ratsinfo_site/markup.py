@@ -8,6 +8,7 @@ import threading
 
 import markdown
 import nh3
+from markdown import treeprocessors
 from markupsafe import Markup
 
 from ratsinfo_site.slugs import slugify
@@ -40,6 +41,18 @@ _ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(2, 7)},
 }
 _local = threading.local()
+# Every inline pattern of these extensions needs one of these characters (or a line
+# break: two spaces before a newline); text with none of them is passed over as it is.
+_INLINE_TRIGGER = re.compile(r"[`\\\[!<&*_\x02\x03]|  \n")
+
+
+class _InlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown's inline step, skipping the ~15 patterns for text none can match."""
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
 SECTION = "abschnitt"  # heading anchors; section_anchors() puts another language's word
@@ -61,6 +74,7 @@ def _converter(headings: bool) -> markdown.Markdown:
             if headings else {},
             output_format="html",
         )
+        md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
         setattr(_local, name, md)
     return md
 

@@ -11,12 +11,15 @@ import datetime as dt
 import json
 import mimetypes
 from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ratsinfo_site.archive import Archive, Committee, Session
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution
 from ratsinfo_site.slugs import slugify
@@ -127,7 +130,7 @@ class _Export:
         })
 
     def entry(self) -> list[tuple[str, Json]]:
-        """System, the body, and the list of bodies."""
+        """System and the body."""
         name = self.config.body or self.config.title or "Ratsinformation"
         system = _compact({
             "id": self.url(f"{ROOT}system.json"), "type": f"{SCHEMA}System",
@@ -141,44 +144,64 @@ class _Export:
                for key in ("organization", "person", "meeting", "paper")},
             "legislativeTerm": [], "web": self.url(""),
         }
-        return [(f"{ROOT}system.json", system), (f"{ROOT}body.json", body),
-                *self.pages("bodies", [body])]
+        return [(f"{ROOT}system.json", system), (f"{ROOT}body.json", body)]
 
-    def pages(self, stem: str, objects: list[Json]) -> list[tuple[str, Json]]:
-        """An external list in pages of PER_PAGE: ``papers.json``, ``papers-2.json``, …"""
-        chunks = [objects[i:i + PER_PAGE] for i in range(0, len(objects), PER_PAGE)] or [[]]
+    def pages(self, stem: str, things: Sequence[Any], make: Callable[[Any], Json],
+              inputs: Callable[[Any], Any]) -> list[DataFile]:
+        """An external list in pages of PER_PAGE: ``papers.json``, ``papers-2.json``, …
+
+        A page is made again only when one of its objects (or the number of them) changed.
+        """
+        chunks = [things[i:i + PER_PAGE] for i in range(0, len(things), PER_PAGE)] or [[]]
         rels = [f"{ROOT}{stem}.json" if n == 1 else f"{ROOT}{stem}-{n}.json"
                 for n in range(1, len(chunks) + 1)]
         found = []
         for n, (rel, chunk) in enumerate(zip(rels, chunks, strict=True)):
             links = {"first": rels[0], "prev": rels[n - 1] if n else None, "self": rel,
                      "next": rels[n + 1] if n + 1 < len(rels) else None, "last": rels[-1]}
-            found.append((rel, {
-                "data": chunk,
-                "pagination": {"totalElements": len(objects), "elementsPerPage": PER_PAGE,
+            page = {
+                "pagination": {"totalElements": len(things), "elementsPerPage": PER_PAGE,
                                "currentPage": n + 1, "totalPages": len(chunks)},
                 "links": {k: self.url(v) for k, v in links.items() if v},
-            }))
+            }
+            found.append(DataFile(rel, (page, [inputs(x) for x in chunk]),
+                                  partial(_list_page, page, chunk, make)))
         return found
+
+    def paper_inputs(self, r: Resolution) -> Any:
+        """What a Paper is made from: the resolution, its links and its agenda items' ids."""
+        return (r, self.archive.related.get(r.reference, ()),
+                [self.items.get((r.reference, c)) for c in r.consultations])
+
+
+def _dump(obj: Json) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _list_page(page: Json, chunk: Sequence[Any], make: Callable[[Any], Json]) -> bytes:
+    return _dump({"data": [make(x) for x in chunk], **page})
 
 
 def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
-                config: SiteConfig) -> list[tuple[str, bytes]]:
+                config: SiteConfig) -> list[DataFile]:
     """Every file of the OParl export (site-relative path, UTF-8 JSON), in a fixed order."""
     export = _Export(archive, urls, t, config)
-    files = export.entry()
-    for name, things, make, slug in (
-        ("paper", archive.resolutions, export.paper, lambda r: r.slug),
-        ("meeting", archive.sessions, export.meeting, lambda s: s.slug),
-        ("organization", archive.committees, export.organization, lambda c: c.slug),
+    entry = export.entry()
+    files = [DataFile(rel, obj, partial(_dump, obj)) for rel, obj in entry]
+    body = entry[-1][1]
+    files += export.pages("bodies", [body], lambda body: body, lambda body: body)
+    for name, things, make, inputs, slug in (
+        ("paper", archive.resolutions, export.paper, export.paper_inputs, lambda r: r.slug),
+        ("meeting", archive.sessions, export.meeting, lambda s: s, lambda s: s.slug),
+        ("organization", archive.committees, export.organization,
+         lambda c: (c.name, c.short, c.slug), lambda c: c.slug),
     ):
-        objects = [make(x) for x in things]
-        files += [(f"{ROOT}{name}/{slug(x)}.json", o) for x, o in zip(things, objects,
-                                                                         strict=True)]
-        files += export.pages(f"{name}s", objects)
+        files += [DataFile(f"{ROOT}{name}/{slug(x)}.json", inputs(x),
+                           partial(lambda make, x: _dump(make(x)), make, x)) for x in things]
+        files += export.pages(f"{name}s", things, make, inputs)
     # an old number (alias) keeps its address, with the same object
-    files += [(f"{ROOT}paper/{slugify(a.reference)}.json", export.paper(r))
+    files += [DataFile(f"{ROOT}paper/{slugify(a.reference)}.json", export.paper_inputs(r),
+                       partial(lambda r: _dump(export.paper(r)), r))
               for r in archive.resolutions for a in r.aliases]
-    files += export.pages("persons", [])
-    return [(rel, (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-            for rel, obj in files]
+    files += export.pages("persons", [], lambda x: x, lambda x: x)
+    return files

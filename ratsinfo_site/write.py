@@ -19,6 +19,7 @@ class OutputWriter:
         self.final = final
         self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
         self._written: set[str] = set()
+        self._folders: set[str] = set()  # made already: no mkdir call per file
 
     def __enter__(self) -> OutputWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
@@ -36,20 +37,22 @@ class OutputWriter:
             shutil.rmtree(self.path, ignore_errors=True)
 
     def target(self, rel: str) -> Path:
-        """Reserve ``rel`` (each path is written once) and return where it goes."""
+        """Reserve ``rel`` (each path is written once) and return where it goes.
+
+        The check is by name: the folder is new and only this writer makes folders and
+        files in it (hard links and copies, never symlinks), so nothing can lead outside.
+        """
         if rel in self._written:
             raise ValueError(f"output path written twice: {rel}")
-        target = (self.path / rel).resolve()
-        if not target.is_relative_to(self.path.resolve()):
+        parts = rel.split("/")
+        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
             raise ValueError(f"output path outside the output folder: {rel}")
         self._written.add(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def text(self, rel: str, content: str) -> None:
-        """Write UTF-8 text with ``\\n`` line ends."""
-        with open(self.target(rel), "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+        folder = "/".join(parts[:-1])
+        if folder and folder not in self._folders:
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        return self.path / rel
 
     def data(self, rel: str, content: bytes) -> None:
         self.target(rel).write_bytes(content)

@@ -49,12 +49,13 @@ def publish(root: Path, out: Path, base_url: str | None = None) -> Published:
     page_urls = [p.url for p in pages if p.kind != "redirect"]
     files = feed_files(archive, urls, t, config) + export_files(archive, urls, t, config,
                                                                 page_urls)
-    paths = [path for path, _ in files]
+    paths = [f.path for f in files]
     assert len(paths) == len(set(paths)), "a path is written twice"
-    for path, data in files:
+    made = {f.path: f.make() for f in files}
+    for path, data in made.items():
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(data)
-    return Published(dict(files), archive, urls, config, out)
+    return Published(made, archive, urls, config, out)
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,27 @@ def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, 
     assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
 
 
+def test_a_new_title_remakes_the_data_files_that_show_it(tmp_path):
+    root = copy_example(tmp_path / "site").root
+    config = root / "site.toml"  # with a host: the Atom feeds are made too
+    config.write_text(config.read_text("utf-8").replace('base_url = "/"',
+                                                        'base_url = "https://example.org/a/"'))
+    first = run_build(root)
+    calendar = (root / "public/sitzungen.ics").stat().st_ino
+    body_only = 'Ergänzung: nur im Text.'
+    edit(root, "content/resolutions/2022/2022-7-072.md", "\n---\n", f"\n---\n\n{body_only}\n")
+    second = run_build(root)
+    # its own JSON, the lists of all papers, its OParl paper and list page; not the calendar
+    assert 0 < second.data_made < first.data_made / 4
+    assert (root / "public/sitzungen.ics").stat().st_ino == calendar  # taken over
+    edit(root, "content/resolutions/2022/2022-7-072.md", "title: \"", "title: \"Neu: ")
+    third = run_build(root)
+    assert third.data_made > second.data_made  # feeds, calendar, sessions, OParl meetings
+    assert (root / "public/sitzungen.ics").stat().st_ino != calendar
+    assert b"Neu: " in (root / "public/feed.xml").read_bytes()
+    assert site_files(root / "public") == site_files(cold_copy(root, tmp_path) / "public")
+
+
 def test_removing_a_resolution_removes_its_page(example: Path, tmp_path):
     (example / "content/resolutions/2023/2023-7-097.md").unlink()
     run_build(example)

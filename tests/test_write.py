@@ -1,0 +1,32 @@
+"""The output writer: every path once, nothing outside the new folder, swapped in whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ratsinfo_site.write import OutputWriter
+
+
+@pytest.mark.parametrize("rel", ["../x.html", "/etc/passwd", "a/../../x", "a//b", "./x",
+                                 "a/./b", "a\0b"])
+def test_paths_outside_the_output_are_refused(tmp_path: Path, rel: str):
+    with pytest.raises(ValueError, match="outside"), OutputWriter(tmp_path / "public") as out:
+        out.target(rel)
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_each_path_once_and_folders_made(tmp_path: Path):
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "old.html").write_text("old")
+    with OutputWriter(tmp_path / "public") as out:
+        out.data("a/b/c.json", b"1")
+        out.data("a/b/d.json", b"2")
+        out.data("e.txt", b"3")
+        with pytest.raises(ValueError, match="twice"):
+            out.data("a/b/c.json", b"again")
+    files = sorted(str(p.relative_to(tmp_path / "public"))
+                   for p in (tmp_path / "public").rglob("*") if p.is_file())
+    assert files == ["a/b/c.json", "a/b/d.json", "e.txt"]
+    assert (tmp_path / "public" / "a" / "b" / "c.json").read_bytes() == b"1"
