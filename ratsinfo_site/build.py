@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,7 @@ def build(config: SiteConfig, use_cache: bool = True,
     clock.lap("read")
     with OutputWriter(config.output_dir) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                prints, previous, manifest, out, report)
+                                prints, previous, manifest, out, cache_dir, report)
         clock.lap("render")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
@@ -145,13 +146,20 @@ def build(config: SiteConfig, use_cache: bool = True,
 
 
 def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
-    """Whether a content file is published: its Git commit messages may then be shown."""
-    files = {(config.root / r.source).resolve() for r in archive.resolutions}
-    files |= {(config.root / s.info.source).resolve() for s in archive.sessions if s.info}
-    files |= {a.source for r in archive.resolutions for a in r.attachments}
+    """Whether a content file is published: its Git commit messages may then be shown.
+
+    The set of files is made on the first question (content outside Git asks none).
+    """
+    @functools.cache
+    def files() -> frozenset[Path]:
+        found = {(config.root / r.source).resolve() for r in archive.resolutions}
+        found |= {(config.root / s.info.source).resolve() for s in archive.sessions if s.info}
+        found |= {a.source for r in archive.resolutions for a in r.attachments}
+        return frozenset(found)
+
     always = [(config.content_dir / kind).resolve() for kind in ("committees", "topics",
                                                                  "pages")]
-    return lambda path: path in files or any(path.is_relative_to(a) for a in always)
+    return lambda path: path in files() or any(path.is_relative_to(a) for a in always)
 
 
 class _Clock:
@@ -172,7 +180,8 @@ class _Clock:
 
 def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
                  prints: Fingerprints, previous: Manifest, manifest: Manifest,
-                 out: OutputWriter, report: Report | None = None) -> int:
+                 out: OutputWriter, cache_dir: Path | None,
+                 report: Report | None = None) -> int:
     """Render the pages whose inputs changed, take the others over; returns how many rendered."""
     jobs = []
     for page in pages:
@@ -184,7 +193,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
         else:
             jobs.append((page, out.target(rel)))
     if any(page.kind == "resolution" for page, _ in jobs):
-        prepare_search_text()  # once here, not once per worker
+        prepare_search_text(cache_dir)  # once here, not once per worker
     problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
     if problems:
         raise BuildError(problems)

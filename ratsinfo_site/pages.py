@@ -138,7 +138,7 @@ def resolution_pages(r: Resolution, archive: Archive, urls: Urls, t: Catalogue,
         "search_terms": Deferred(hidden_terms, r),
         "citation": citation(r, urls, t, site),
         "json_ld": json_ld(r, urls, t, site),
-        "changes": history.get((site.root / r.source).resolve(), ()),
+        "changes": history.get((site.root / r.source).resolve(), ()) if history else (),
     }, variant=slugify(r.type), description=description(r, t))
     redirects = [Page(urls.resolution(a.reference), "redirect", f"{a.reference}: {r.title}",
                       "resolutions", {"target": urls.of(r), "resolution": r})

@@ -111,10 +111,9 @@ class RecordCache:
         self.entries: dict[str, tuple[int, int, Parsed]] = {}
         if self.file and self.file.is_file():
             try:
-                with open(self.file, "rb") as handle:
-                    stored_code, entries = pickle.load(handle)
-                if stored_code == code:
-                    self.entries = entries
+                with open(self.file, "rb") as handle:  # the code's digest, then the entries
+                    if pickle.load(handle) == code:
+                        self.entries = pickle.load(handle)
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
                     AttributeError, ImportError):
                 self.entries = {}
@@ -145,7 +144,8 @@ class RecordCache:
         entries = {str(s.path): (s.size, s.mtime_ns, p) for s, p in parsed.items()}
         tmp = self.file.with_suffix(".tmp")
         with open(tmp, "wb") as handle:
-            pickle.dump((self.code, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.code, handle)
+            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.file)
 
 

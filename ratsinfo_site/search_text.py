@@ -44,6 +44,6 @@ def hidden_terms(r: Resolution) -> str:
     return " ".join([*compound_parts(source), *attachments])
 
 
-def prepare() -> None:
+def prepare(cache_dir: Path | None = None) -> None:
     """Load what hidden_terms needs once, before the page renderers are forked."""
-    load_lexicon()
+    load_lexicon(cache_dir / "lexicon.pickle" if cache_dir else None)

@@ -179,3 +179,21 @@ def test_threads_that_load_the_word_list_at_once_agree(monkeypatch):
     assert len(results) == 4
     assert all(r == results[0] for r in results)
     assert {"Gebäude", "Konzept", "Satzung", "Straße"} <= set(results[0])
+
+
+def test_the_cached_word_list_splits_as_the_read_one(monkeypatch, tmp_path):
+    text = "Integrationskonzept Rathausgebäude Kreisstraße Haushaltssatzung Radwegekonzept"
+    cache = tmp_path / "lexicon.pickle"
+    results = []
+    for _ in range(2):  # first read from the package and stored, then from the cache
+        monkeypatch.setattr(compounds, "_lexicon", None)
+        compounds.split_word.cache_clear()
+        compounds._best_split.cache_clear()
+        compounds.load_lexicon(cache)
+        results.append(compound_parts(text))
+    assert cache.is_file()
+    assert results[0] == results[1] and "Konzept" in results[0]
+    cache.write_bytes(b"not a pickle")  # a broken cache is read anew
+    monkeypatch.setattr(compounds, "_lexicon", None)
+    compounds.load_lexicon(cache)
+    assert compounds._lexicon is not None
