@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import shutil
 import statistics
 import subprocess
@@ -81,23 +82,33 @@ def bundle_size(public: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def query_bytes(public: Path, query: str, base_path: str = "/") -> tuple[int, int, int]:
+VIEWPORTS = {"phone": {"width": 375, "height": 800}, "desktop": {"width": 1280, "height": 900}}
+
+
+def query_bytes(public: Path, query: str, base_path: str = "/",
+                viewport: str = "phone") -> tuple[int, int, int, dict[str, int]]:
     """Bytes the browser downloads from /pagefind/ for one query on a fresh page.
 
-    Returns (all bundle bytes, of which the code and wasm, results shown)."""
+    JavaScript counts gzip-compressed, as GitHub Pages sends it; Pagefind's index files
+    are compressed already and the WebAssembly counts as it is. On a phone the filter
+    box starts closed, so the filter chunks are not loaded; on a desktop it is open.
+    Returns (all bundle bytes, of which the code and wasm, results shown, bytes by kind).
+    """
     from playwright.sync_api import sync_playwright
 
     with serve(public, base_path) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
             args=["--no-sandbox", "--disable-background-networking"])
-        page = browser.new_page()
+        page = browser.new_page(viewport=VIEWPORTS[viewport])
         sizes: dict[str, int] = {}
 
         def record(response) -> None:
             if f"/{BUNDLE}/" in response.url:
                 with contextlib.suppress(Exception):
-                    sizes[response.url] = len(response.body())
+                    body = response.body()
+                    sizes[response.url] = len(gzip.compress(body) if response.url.endswith(
+                        ".js") else body)
 
         page.on("response", record)
         page.goto(f"{base}suche/?q={quote(query)}")
@@ -108,7 +119,11 @@ def query_bytes(public: Path, query: str, base_path: str = "/") -> tuple[int, in
         found = page.eval_on_selector_all("#search-results > li", "items => items.length")
         browser.close()
     code = sum(n for url, n in sizes.items() if url.endswith((".js", ".pagefind")))
-    return sum(sizes.values()), code, found
+    kinds: dict[str, int] = {}
+    for url, n in sizes.items():
+        kind = url.split("?")[0].rsplit(".", 1)[-1]
+        kinds[kind] = kinds.get(kind, 0) + n
+    return sum(sizes.values()), code, found, kinds
 
 
 def main() -> None:
@@ -129,16 +144,19 @@ def main() -> None:
             for query in QUERIES[kind]:
                 with contextlib.chdir(root):
                     base_path = load_config().base_path
-                total, code, found = query_bytes(public, query, base_path)
-                rows.append((size, seconds, index, size_bytes, files, query, total, code, found))
+                for viewport in VIEWPORTS:
+                    total, code, found, kinds = query_bytes(public, query, base_path, viewport)
+                    rows.append((size, seconds, index, size_bytes, files, f"{query} ({viewport})",
+                                 total, code, found, kinds))
             shutil.rmtree(root)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{'archive':>8} {'build s':>8} {'index s':>8} {'bundle MB':>9} {'files':>6}  "
           f"{'query':<26} {'query KB':>8} {'of which code KB':>16} {'results':>7}")
-    for size, seconds, index, size_bytes, files, query, total, code, found in rows:
+    for size, seconds, index, size_bytes, files, query, total, code, found, kinds in rows:
         print(f"{size:>8} {seconds:8.1f} {index:8.1f} {size_bytes / 1e6:9.1f} {files:6d}  "
-              f"{query:<26} {total / 1024:8.0f} {code / 1024:16.0f} {found:7d}")
+              f"{query:<26} {total / 1024:8.0f} {code / 1024:16.0f} {found:7d}  "
+              + " ".join(f"{k} {v / 1024:.0f}" for k, v in sorted(kinds.items())))
 
 
 if __name__ == "__main__":

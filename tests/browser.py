@@ -34,6 +34,17 @@ def wait_for_results(page) -> str:
     return page.inner_text("#search-status")
 
 
+def show_all(page) -> None:
+    """Press "more" until every result is on screen, as a reader paging through would."""
+    more = page.locator("#search-more")
+    while more.is_visible():
+        shown = page.locator("#search-results > li").count()
+        more.click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#search-results > li').length > {shown}"
+            " || document.getElementById('search-more').hidden")
+
+
 def results(page) -> list[dict[str, str]]:
     """The result cards on screen: title, facts line, link."""
     return page.eval_on_selector_all(

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser import results, wait_for_results
+from tests.browser import results, show_all, wait_for_results
 from tests.helpers import Site, serve
 
 pytestmark = pytest.mark.browser
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 def search(page, base: str, query: str, extra: str = "") -> list[dict[str, str]]:
     page.goto(f"{base}suche/?q={quote(query)}{extra}")
     wait_for_results(page)
+    show_all(page)
     return results(page)
 
 
@@ -114,6 +115,18 @@ def test_filter_narrows_the_results_and_lives_in_the_url(page, sub_path_site):
     assert not page.get_by_label(re.compile(r"^Kreistag \(\d+\)$")).is_checked()
 
 
+def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_site):
+    base, _ = sub_path_site
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: the box starts closed
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert search(page, base, "Kreis")
+    assert not any(url.endswith(".pf_filter") for url in requested)
+    page.click("#search-filter-box summary")
+    page.get_by_label(re.compile(r"^Kreistag \(\d+\)$")).wait_for()
+    assert any(url.endswith(".pf_filter") for url in requested)
+
+
 def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path_site):
     base, _ = sub_path_site
 
@@ -194,7 +207,7 @@ def test_results_from_several_index_parts_come_in_date_order(page, site: Site, c
     with serve(site.public) as base:
         search(page, base, "Radwegeplanung")
         newest = dates()
-        assert count(page) == 37 and len(newest) == 20  # 36 titles and the Beirat
+        assert count(page) == 37 and len(newest) == 37  # 36 titles and the Beirat, all shown
         assert newest == sorted(newest, reverse=True) and newest[0].startswith("2022")
         page.select_option("#search-sort", "asc")
         page.wait_for_url(re.compile(r"sort=asc"))

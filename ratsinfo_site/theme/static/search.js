@@ -3,7 +3,7 @@
 const root = document.getElementById("search-app");
 const config = JSON.parse(document.getElementById("search-config").textContent);
 const t = config.labels;
-const PAGE = 20;
+const PAGE = 10;
 
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-field");
@@ -17,6 +17,7 @@ const filterDetails = document.getElementById("search-filter-box");
 filterDetails.open = window.matchMedia("(min-width: 40.01rem)").matches;
 
 let pagefind = null;
+let filterCounts = false; // whether Pagefind holds every filter chunk (needed for counts)
 let shown = 0;
 let current = [];
 let runId = 0;
@@ -154,8 +155,7 @@ async function run() {
     return;
   }
   status.textContent = t.searching;
-  const filters = {};
-  for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
+  const filters = pagefindFilters(state);
   try {
     pagefind = pagefind || await loadPagefind();
     // One search over all index parts: their scores are scaled (see loadPagefind) so that
@@ -166,17 +166,41 @@ async function run() {
     if (/\d/.test(state.q)) await pinReference(current, state.q);
     if (id !== runId) return;
     shown = 0;
-    renderFilters(state, sorted.filters);
+    if (filterCounts) renderFilters(state, sorted.filters);
     await showMore();
     if (id !== runId) return;
     // The status changes last: once it says how many, the results are on screen.
     status.textContent = current.length
       ? t.results_count.replace("{count}", current.length).replace("{query}", state.q)
       : t.results_none.replace("{query}", state.q);
+    if (!filterCounts) await showFilters(state, id);
   } catch (error) {
     console.error(error);
     status.textContent = t.search_failed;
   }
+}
+
+function pagefindFilters(state) {
+  const filters = {};
+  for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
+  return filters;
+}
+
+// Counts per filter value need every filter chunk of every index part (about 25 KB a
+// part): they are loaded only once the filter box is open (on wide screens it opens
+// by itself) or a filter is set, and after the results are on screen.
+async function showFilters(state, id) {
+  if (!filterDetails.open && !Object.keys(state.filters).length) {
+    filterDetails.hidden = current.length === 0;
+    return;
+  }
+  if (!filterCounts) {
+    await pagefind.filters();
+    filterCounts = true;
+  }
+  const again = await pagefind.search(state.q, { filters: pagefindFilters(state),
+    sort: { date: state.sort } });
+  if (id === runId) renderFilters(state, again.filters);
 }
 
 // The index comes in parts by date (newest first in config.parts). The newest is the
@@ -191,7 +215,6 @@ async function loadPagefind() {
   await module.init();
   await Promise.all(others.map((part) => module.mergeIndex(part.path,
     { baseUrl: config.base, indexWeight: 2 ** part.exponent })));
-  await module.filters(); // loads the filter chunks, so results carry counts per value
   return module;
 }
 
@@ -261,6 +284,11 @@ sortSelect.addEventListener("change", () => {
   run();
 });
 more.addEventListener("click", () => showMore());
+filterDetails.addEventListener("toggle", () => {
+  if (filterDetails.open && !filterCounts && pagefind && readState().q) {
+    showFilters(readState(), runId).catch((error) => console.error(error));
+  }
+});
 window.addEventListener("popstate", () => run());
 root.hidden = false;
 run();
