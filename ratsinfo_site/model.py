@@ -14,6 +14,7 @@ from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.load import UNPARSED, RawDocument
 from ratsinfo_site.markup import render_inline, render_markdown
 from ratsinfo_site.slugs import slugify
+from ratsinfo_site.store import StoredMarkup, StoredText
 
 OUTCOMES = (
     "accepted", "rejected", "deferred", "referred", "withdrawn", "noted", "advised", "other",
@@ -113,7 +114,7 @@ class Resolution:
     topics: tuple[str, ...]
     submitter: str
     department: str
-    decision: Markup
+    decision: Markup | StoredMarkup  # a handle of the text on disk, once read (store.py)
     consultations: tuple[Consultation, ...]
     finance: Markup | tuple[tuple[str, Markup], ...]
     signed: Signature | None
@@ -122,8 +123,8 @@ class Resolution:
     related: tuple[Ref, ...]
     aliases: tuple[Ref, ...]
     details: tuple[tuple[str, Markup], ...]
-    body: Markup
-    text: str
+    body: Markup | StoredMarkup
+    text: str | StoredText  # the Markdown source of the body
     digest: str  # of the source file: what a cached page or index part was built from
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -21,6 +22,7 @@ from ratsinfo_site.model import (
 )
 from ratsinfo_site.parallel import Progress, pmap
 from ratsinfo_site.privacy import PersonalData, personal_data
+from ratsinfo_site.store import StoredText, TextStore, temporary_store
 
 PACKAGE = Path(__file__).parent
 
@@ -87,12 +89,15 @@ def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
     return tuple(stats)
 
 
-def parse_source(source: Source, files_dir: Path, data: bytes | None = None) -> Parsed:
-    """Read and check one file."""
-    data = source.path.read_bytes() if data is None else data
-    doc = read_document(source.path, source.shown, data)
+def parse_source(source: Source, files_dir: Path, store: TextStore | None = None) -> Parsed:
+    """Read and check one file; a resolution's long texts go to ``store`` when given."""
+    doc = read_document(source.path, source.shown, source.path.read_bytes())
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
+        if record is not None and store is not None:
+            record = dataclasses.replace(record, text=store.text(record.text),
+                                         decision=store.markup(record.decision),
+                                         body=store.markup(record.body))
     elif source.kind == "sessions":
         record, problems = parse_session(doc)
     else:
@@ -103,10 +108,15 @@ def parse_source(source: Source, files_dir: Path, data: bytes | None = None) -> 
 
 
 class RecordCache:
-    """Parsed files of the last build, keyed by path; valid for one version of the code."""
+    """Parsed files of the last build, keyed by path; valid for one version of the code.
+
+    Resolutions' long texts live in ``store`` (see store.py): beside the cache, or for a
+    build without a cache in a folder of the process.
+    """
 
     def __init__(self, folder: Path | None, code: str):
         self.file = folder / "records.pickle" if folder else None
+        self.store = TextStore(folder / "texts") if folder else temporary_store()
         self.code = code
         self.entries: dict[str, tuple[int, int, Parsed]] = {}
         if self.file and self.file.is_file():
@@ -135,6 +145,8 @@ class RecordCache:
                 return None
             if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime):
                 return None
+        if not all(text.exists() for text in _stored(parsed.record)):
+            return None  # its texts were removed from the store
         return parsed
 
     def save(self, parsed: dict[Source, Parsed]) -> None:
@@ -147,6 +159,12 @@ class RecordCache:
             pickle.dump(self.code, handle)
             pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.file)
+        self.store.prune({text.path for p in parsed.values() for text in _stored(p.record)})
+
+
+def _stored(record: Any) -> list[StoredText]:
+    return [v for v in (getattr(record, "text", None), getattr(record, "decision", None),
+                        getattr(record, "body", None)) if isinstance(v, StoredText)]
 
 
 def records_by_kind(parsed: dict[Source, Parsed]) -> tuple[dict[str, list[Any]], list[Problem]]:
@@ -171,7 +189,7 @@ def read_sources(sources: list[Source], files_dir: Path, cache: RecordCache,
             todo.append(source)
         else:
             parsed[source] = hit
-    for source, result in zip(todo, pmap(lambda s: parse_source(s, files_dir), todo,
+    for source, result in zip(todo, pmap(lambda s: parse_source(s, files_dir, cache.store), todo,
                                          progress=progress), strict=True):
         parsed[source] = result
     return {s: parsed[s] for s in sources}

@@ -39,7 +39,7 @@ def hidden_terms(r: Resolution) -> str:
     """Compound parts and attachment text of a resolution, for the search index only."""
     attachments = [attachment_text(a.source, a.size, a.source.stat().st_mtime_ns)
                    for a in r.attachments]
-    source = " ".join([r.title, r.text, str(r.decision), *(str(v) for _, v in r.details),
+    source = " ".join([r.title, str(r.text), str(r.decision), *(str(v) for _, v in r.details),
                        *attachments])
     return " ".join([*compound_parts(source), *attachments])
 
