@@ -7,7 +7,8 @@
 For each size N it generates an archive (benchmarks/generate.py, kept in --out between
 runs) and measures, as medians of --runs: a cold build (search index included), a no-op
 rebuild, a rebuild after editing one resolution, and peak memory (the sum over all
-processes of a run, Pagefind included, sampled every 20 ms); then the floor (front matter
+processes of a run, Pagefind included, as PSS: a page that forked workers share counts
+once; sampled every 50 ms); then the floor (front matter
 + Python-Markdown in 2 processes, plus Pagefind indexing exactly the resolution pages as
 one directory) and the peers (Pelican + Pagefind, Hugo + Pagefind) on the same corpus.
 """
@@ -33,8 +34,20 @@ from peers import to_hugo, to_pelican  # noqa: E402
 PY = sys.executable
 
 
+def pss(process: psutil.Process) -> int:
+    """Proportional set size in bytes (shared pages divided among their processes)."""
+    try:
+        with open(f"/proc/{process.pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return process.memory_info().rss
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Seconds and peak memory (MB, summed over the process tree) of one command."""
+    """Seconds and peak memory (MB, PSS summed over the process tree) of one command."""
     # stderr goes to a file, not a pipe: a full pipe would block the measured command
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
@@ -43,10 +56,10 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
         while process.poll() is None:
             try:
                 tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                peak = max(peak, sum(pss(p) for p in tree if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.02)
+            time.sleep(0.05)
         seconds = time.perf_counter() - started
         if process.returncode:
             errors.seek(0)

@@ -1,9 +1,11 @@
 """How the search index is split: parts by date, so Pagefind's memory stays bounded.
 
-Pagefind's memory grows with the pages of one index, so the indexed pages (resolutions
-and sessions) are split by date into parts of at most ``MAX_PART_PAGES`` pages: a year,
-or its half-years, quarters or months when the year is larger. The browser merges the
-parts (see theme/static/search.js); a part whose pages did not change is reused as is.
+Pagefind's memory grows with the pages of one index (about 0.4 MB a page), and every
+part costs the browser an index chunk (about 30 KB) per query word. So the indexed pages
+(resolutions and sessions) are cut by date into as few parts as fit ``MAX_PART_PAGES``:
+whole months, oldest first, a part closed when the next month would not fit. The browser
+merges the parts (see theme/static/search.js); a part whose pages did not change is
+reused as it is.
 """
 
 from __future__ import annotations
@@ -26,45 +28,41 @@ class Part:
     pages: tuple[str, ...]  # output paths of the pages, e.g. beschluesse/x/index.html
 
 
-def _split(name: str, dated: list[tuple[dt.date, str]]) -> list[Part]:
-    """A year as one part, or split by half-year, quarter or month until the parts fit."""
-    if len(dated) <= MAX_PART_PAGES:
-        return [Part(name, tuple(sorted(p for _, p in dated)))]
-    for label, key in (("h", lambda d: (d.month - 1) // 6 + 1),
-                       ("q", lambda d: (d.month - 1) // 3 + 1),
-                       ("m", lambda d: d.month)):
-        groups: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
-        for date, page in dated:
-            groups[key(date)].append((date, page))
-        if label == "m" or max(len(g) for g in groups.values()) <= MAX_PART_PAGES:
-            return [Part(f"{name}-{label}{k:02d}", tuple(sorted(p for _, p in groups[k])))
-                    for k in sorted(groups)]
-    raise AssertionError("unreachable")
+def _name(first: tuple[int, int], last: tuple[int, int]) -> str:
+    """``2019-03``, or ``2019-03-2020-08`` for a range of months."""
+    name = f"{first[0]}-{first[1]:02d}"
+    return name if first == last else f"{name}-{last[0]}-{last[1]:02d}"
 
 
 def plan_parts(dated_pages: list[tuple[dt.date, str]]) -> list[Part]:
-    """Split the indexed pages into parts by date, oldest first.
+    """Split the indexed pages into parts of whole months, oldest first.
 
-    Consecutive small years share a part ("2015-2017"), as every part costs the browser
-    a request or two per query; a year above ``MAX_PART_PAGES`` is split by ``_split``.
+    A month with more than ``MAX_PART_PAGES`` pages alone is cut by date into pieces
+    (``2019-03-1``, ``2019-03-2``, …).
     """
-    by_year: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[tuple[dt.date, str]]] = defaultdict(list)
     for date, page in dated_pages:
-        by_year[date.year].append((date, page))
+        by_month[(date.year, date.month)].append((date, page))
     parts: list[Part] = []
-    group: list[int] = []
+    group: list[tuple[int, int]] = []
 
     def close() -> None:
         if group:
-            name = str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
-            parts.extend(_split(name, [p for year in group for p in by_year[year]]))
+            pages = sorted(page for month in group for _, page in by_month[month])
+            parts.append(Part(_name(group[0], group[-1]), tuple(pages)))
             group.clear()
 
-    for year in sorted(by_year):
-        if sum(len(by_year[y]) for y in group) + len(by_year[year]) > MAX_PART_PAGES:
+    for month in sorted(by_month):
+        pages = by_month[month]
+        if len(pages) > MAX_PART_PAGES:
             close()
-        group.append(year)
+            ordered = sorted(pages)
+            for n, start in enumerate(range(0, len(ordered), MAX_PART_PAGES), 1):
+                piece = ordered[start:start + MAX_PART_PAGES]
+                parts.append(Part(f"{_name(month, month)}-{n}", tuple(sorted(p for _, p in piece))))
+            continue
+        if sum(len(by_month[m]) for m in group) + len(pages) > MAX_PART_PAGES:
+            close()
+        group.append(month)
     close()
     return parts
-
-
