@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ratsinfo_site.model import Description, Resolution, SessionFile
+from ratsinfo_site.model import Consultation, Description, Resolution, SessionFile
 
 
 class Deferred(NamedTuple):
@@ -85,6 +85,8 @@ class Fingerprints:
                 (value.consultations, value.related, value.attachments)).encode()).digest()
         if isinstance(value, SessionFile | Description):
             return hashlib.sha1(b"F" + value.digest.encode()).digest()
+        if isinstance(value, Consultation):  # plain values only: its repr says it all
+            return hashlib.sha1(b"C" + repr(value).encode()).digest()
         h = hashlib.sha1(type(value).__name__.encode())
         for f in dataclasses.fields(value):
             h.update(self._digest(getattr(value, f.name)))

@@ -116,6 +116,11 @@ def render_markdown(text: str, *, shift_headings: int = 1) -> Markup:
     return Markup(clean)
 
 
+def plain_text(markup: str) -> str:
+    """Sanitised HTML to one line of text."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+
+
 def render_inline(text: str) -> Markup:
     """One line of Markdown (a finance value, a detail) without the paragraph around it."""
     html = str(render_markdown(text, shift_headings=0))

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.model import Resolution
+from ratsinfo_site.model import LEAD_LENGTH, Resolution
 from ratsinfo_site.urls import Urls
 
 DESCRIPTION_LENGTH = 200
-
-
-def plain_text(markup: str) -> str:
-    """Sanitised HTML to one line of text."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+assert LEAD_LENGTH > DESCRIPTION_LENGTH  # the record's lead is long enough to cut from
 
 
 def description(r: Resolution, t: Catalogue) -> str:
     """A short summary for search engines and link previews."""
-    text = plain_text(r.decision) or plain_text(r.body)
+    text = r.lead
     lead = f"{r.type} {r.reference} ({t.date(r.date)}): {r.title}."
     full = f"{lead} {text}".strip()
     if len(full) <= DESCRIPTION_LENGTH:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.load import UNPARSED, RawDocument
-from ratsinfo_site.markup import render_inline, render_markdown
+from ratsinfo_site.markup import plain_text, render_inline, render_markdown
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.store import StoredMarkup, StoredText
 
@@ -125,6 +125,7 @@ class Resolution:
     details: tuple[tuple[str, Markup], ...]
     body: Markup | StoredMarkup
     text: str | StoredText  # the Markdown source of the body
+    lead: str  # the start of the decision (or else the body) as plain text, for summaries
     digest: str  # of the source file: what a cached page or index part was built from
 
     @property
@@ -317,6 +318,7 @@ SESSION_KEYS = {
 COMMITTEE_KEYS = {"name", "short", "description"}
 TOPIC_KEYS = {"name", "description"}
 DEFAULT_TYPE = "Beschlussvorlage"
+LEAD_LENGTH = 240  # characters of plain text kept for descriptions (meta.py cuts at 200)
 
 
 def _reference(fields: _Fields, path: tuple[Any, ...], value: Any) -> str | None:
@@ -447,6 +449,9 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
     slug = slugify(reference or "")
     if reference and not slug:
         f.error(("reference",), f"reference '{reference}' gives an empty address (slug)")
+    decision = f.markdown(("resolution",))
+    body = render_markdown(doc.body, shift_headings=2)
+    lead = (plain_text(decision) or plain_text(body))[:LEAD_LENGTH]
     record = Resolution(
         source=doc.shown, line=doc.line("reference"), reference=reference or "", slug=slug,
         title=title or "", date=date or dt.date.min, public=bool(public),
@@ -454,12 +459,11 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         topics=tuple(r.reference for r in f.texts(("topics",))),
         submitter=f.value(("submitter",), _text, default=""),
         department=f.value(("department",), _text, default=""),
-        decision=f.markdown(("resolution",)), consultations=tuple(consultations),
+        decision=decision, consultations=tuple(consultations),
         finance=finance, signed=_signature(f), issued=f.value(("issued",), _date),
         attachments=_attachments(f, files_dir), related=f.texts(("related",)),
         aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
-        body=render_markdown(doc.body, shift_headings=2),
-        text=doc.body, digest=doc.digest,
+        body=body, text=doc.body, lead=lead, digest=doc.digest,
     )
     for check in ("related", "aliases", "topics"):
         if meta.get(check) is not None and not isinstance(meta[check], list | str):

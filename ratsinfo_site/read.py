@@ -22,7 +22,7 @@ from ratsinfo_site.model import (
 )
 from ratsinfo_site.parallel import Progress, pmap
 from ratsinfo_site.privacy import PersonalData, personal_data
-from ratsinfo_site.store import StoredText, TextStore, temporary_store
+from ratsinfo_site.store import StoredMarkup, StoredText, TextStore, temporary_store
 
 PACKAGE = Path(__file__).parent
 
@@ -95,9 +95,11 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
         if record is not None and store is not None:
-            record = dataclasses.replace(record, text=store.text(record.text),
-                                         decision=store.markup(record.decision),
-                                         body=store.markup(record.body))
+            text, decision, body = store.put(doc.digest, record.text, record.decision,
+                                             record.body)
+            record = dataclasses.replace(record, text=StoredText(*text),
+                                         decision=StoredMarkup(*decision),
+                                         body=StoredMarkup(*body))
     elif source.kind == "sessions":
         record, problems = parse_session(doc)
     else:
@@ -116,7 +118,7 @@ class RecordCache:
 
     def __init__(self, folder: Path | None, code: str):
         self.file = folder / "records.pickle" if folder else None
-        self.store = TextStore(folder / "texts") if folder else temporary_store()
+        self.store = TextStore(folder / "texts", code) if folder else temporary_store(code)
         self.code = code
         self.entries: dict[str, tuple[int, int, Parsed]] = {}
         if self.file and self.file.is_file():

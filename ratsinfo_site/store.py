@@ -22,33 +22,36 @@ from markupsafe import Markup
 class StoredText:
     """Plain text (e.g. Markdown source) on disk: ``str()`` reads it, never marked safe."""
 
-    __slots__ = ("path", "length")
+    __slots__ = ("path", "start", "end")
 
-    def __init__(self, path: str, length: int):
-        self.path = path
-        self.length = length
+    def __init__(self, path: str, start: int, end: int):
+        self.path, self.start, self.end = path, start, end
 
     def __str__(self) -> str:
-        with open(self.path, encoding="utf-8") as handle:
-            return handle.read()
+        with open(self.path, "rb") as handle:
+            handle.seek(self.start)
+            return handle.read(self.end - self.start).decode("utf-8")
 
     def __bool__(self) -> bool:
-        return self.length > 0
+        return self.end > self.start
+
+    def _key(self) -> tuple[str, int, int]:
+        return self.path, self.start, self.end
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.path == self.path  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._key() == self._key()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(self.path)
+        return hash(self._key())
 
-    def __repr__(self) -> str:  # the path names the digest of the text
-        return f"{type(self).__name__}({Path(self.path).name!r})"
+    def __repr__(self) -> str:  # the file's name is a digest of what it was made from
+        return f"{type(self).__name__}({Path(self.path).name!r}, {self.start}, {self.end})"
 
-    def __getstate__(self) -> tuple[str, int]:
-        return self.path, self.length
+    def __getstate__(self) -> tuple[str, int, int]:
+        return self._key()
 
-    def __setstate__(self, state: tuple[str, int]) -> None:
-        self.path, self.length = state
+    def __setstate__(self, state: tuple[str, int, int]) -> None:
+        self.path, self.start, self.end = state
 
     def exists(self) -> bool:
         return os.path.isfile(self.path)
@@ -67,38 +70,42 @@ class StoredMarkup(StoredText):
 
 
 class TextStore:
-    """A folder of texts named by their digest."""
+    """A folder with one file per source file: the texts made from it, one after another.
 
-    def __init__(self, folder: Path):
+    A file's name is a digest of the source's digest and of ``salt`` (the code's digest),
+    so a name always stands for the same bytes and an existing file is never written again.
+    """
+
+    def __init__(self, folder: Path, salt: str = ""):
         self.folder = folder
+        self.salt = salt
 
-    def _put(self, text: str) -> tuple[str, int]:
-        data = text.encode("utf-8")
-        name = hashlib.sha256(data).hexdigest()
-        path = self.folder / name[:2] / f"{name}.txt"
+    def put(self, digest: str, *texts: str) -> list[tuple[str, int, int]]:
+        """Store the texts made from the source with ``digest``; (path, start, end) of each."""
+        name = hashlib.sha256(f"{self.salt}:{digest}".encode()).hexdigest()[:40]
+        path = self.folder / f"{name}.txt"
+        data = [str(text).encode("utf-8") for text in texts]
         if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
+            tmp.write_bytes(b"".join(data))
             os.replace(tmp, path)
-        return str(path), len(text)
-
-    def text(self, text: str) -> StoredText:
-        return StoredText(*self._put(text))
-
-    def markup(self, html: str) -> StoredMarkup:
-        return StoredMarkup(*self._put(str(html)))
+        places, start = [], 0
+        for chunk in data:
+            places.append((str(path), start, start + len(chunk)))
+            start += len(chunk)
+        return places
 
     def prune(self, keep: set[str]) -> None:
-        """Remove the texts no record names any more (edited or deleted files)."""
-        for path in self.folder.glob("*/*.txt"):
+        """Remove the files no record names any more (edited or deleted sources)."""
+        for path in self.folder.glob("*.txt"):
             if str(path) not in keep:
                 path.unlink(missing_ok=True)
 
 
 @functools.cache
-def temporary_store() -> TextStore:
+def temporary_store(salt: str = "") -> TextStore:
     """A store for this process only (builds without a cache), removed when it ends."""
     folder = Path(tempfile.mkdtemp(prefix="ratsinfo-texts-"))
     atexit.register(lambda: shutil.rmtree(folder, ignore_errors=True))
-    return TextStore(folder)
+    return TextStore(folder, salt)
