@@ -125,7 +125,8 @@ def build(config: SiteConfig, use_cache: bool = True,
             search = pool.submit(build_search_index, out.path, CONTENT_LANGUAGE, parts,
                                  lambda p: previous.reusable_part(p.name, digests[p.name],
                                                                   BUNDLE),
-                                 _stage(report, "search", len(parts)))
+                                 _stage(report, "search", len(parts)),
+                                 previous.bundle(BUNDLE))
             for path, source in _copied_files(archive, urls):  # not read into memory
                 out.copy(path, source)
             made = _write_data(_data_files(archive, urls, t, config, pages), prints,

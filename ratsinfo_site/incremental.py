@@ -89,6 +89,11 @@ class Manifest:
         path = self.output_dir / bundle / name
         return path if path.is_dir() else None
 
+    def bundle(self, bundle: str) -> Path | None:
+        """The last build's search bundle, when this manifest describes it."""
+        path = self.output_dir / bundle
+        return path if self.parts and path.is_dir() else None
+
     def save(self, cache_dir: Path | None) -> None:
         if cache_dir is None:
             return

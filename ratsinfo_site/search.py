@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,44 +41,81 @@ def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
     sentinel.write_text(_sentinel(language), encoding="utf-8")
 
 
+# Files named by a digest of their bytes, which Pagefind leaves alone when they exist.
+SEEDED = ("fragment", "index")
+
+
+def _seed(previous: Path, output: Path) -> None:
+    """The last build's page fragments and index chunks of this part, as hard links.
+
+    Pagefind does not compress and write again what exists already: re-indexing a part
+    after one edit takes about half the time.
+    """
+    for folder in SEEDED:
+        if (previous / folder).is_dir():
+            (output / folder).mkdir(parents=True, exist_ok=True)
+            for path in (previous / folder).iterdir():
+                link_or_copy(path, output / folder / path.name)
+
+
+def _prune(output: Path) -> None:
+    """Remove seeded files that the new part's metadata no longer names (changed pages)."""
+    metas = list(output.glob("*.pf_meta"))
+    if len(metas) != 1:
+        return  # not the layout we know: better keep every file
+    meta = gzip.decompress(metas[0].read_bytes())
+    for folder in SEEDED:
+        for path in (output / folder).glob("*"):
+            if path.name.split(".")[0].encode() not in meta:
+                path.unlink()
+
+
 async def _index(site: Path, parts: list[Part], language: str,
-                 progress: Callable[[int], None] | None) -> None:
+                 seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
     async with PagefindService() as service:
         for done, part in enumerate(parts, 1):
             staging = site / f".staging-{part.name}"
             _stage(site, part, staging, language)
-            config = IndexConfig(output_path=str(site / BUNDLE / part.name),
-                                 force_language=language)
+            output = site / BUNDLE / part.name
+            if part.name in seeds:
+                _seed(seeds[part.name], output)
+            config = IndexConfig(output_path=str(output), force_language=language)
             index = await service.create_index(config)
             await index.add_directory(str(staging))
             await index.write_files()
             await index.delete_index()  # frees the part's memory before the next one
             shutil.rmtree(staging)
+            if part.name in seeds:
+                _prune(output)
             for name in UNUSED:
-                (site / BUNDLE / part.name / name).unlink(missing_ok=True)
+                (output / name).unlink(missing_ok=True)
             if progress:
                 progress(done)
 
 
 def build_search_index(site: Path, language: str, parts: list[Part],
                        reuse: Callable[[Part], Path | None] | None = None,
-                       progress: Callable[[int], None] | None = None) -> list[Part]:
+                       progress: Callable[[int], None] | None = None,
+                       previous: Path | None = None) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
-    files are linked into the new output instead.
+    files are linked into the new output instead. ``previous`` is the last build's
+    bundle: a changed part starts from the files of its namesake there.
     """
-    todo = []
+    todo, seeds = [], {}
     for part in parts:
-        previous = reuse(part) if reuse else None
-        if previous is not None and previous.is_dir():
-            _link_tree(previous, site / BUNDLE / part.name)
-        else:
-            todo.append(part)
+        reused = reuse(part) if reuse else None
+        if reused is not None and reused.is_dir():
+            _link_tree(reused, site / BUNDLE / part.name)
+            continue
+        todo.append(part)
+        if previous is not None and (previous / part.name).is_dir():
+            seeds[part.name] = previous / part.name
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _index(site, todo, language, progress)).result()
+            pool.submit(asyncio.run, _index(site, todo, language, seeds, progress)).result()
     return todo
 
 

@@ -60,7 +60,15 @@ def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, 
     assert 0 < result.rendered < result.pages / 2
     assert result.index_parts == 1  # the 2022 part; 2021 and 2023 are taken over
     assert "Zauberwortquokka" in (example / "public/beschluesse/2022-7-072/index.html").read_text()
-    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+    cold = cold_copy(example, tmp_path) / "public"
+    assert site_files(example / "public") == site_files(cold)
+    # the re-indexed part started from the last one's files: none of them is left over
+    assert fragments(example / "public") == fragments(cold)
+
+
+def fragments(public: Path) -> list[str]:
+    """Pagefind's page fragments (named by their content) of every index part."""
+    return sorted(p.name for p in (public / "pagefind").glob("*/fragment/*"))
 
 
 def test_a_new_title_remakes_the_data_files_that_show_it(tmp_path):
