@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,6 +26,9 @@ class Deferred(NamedTuple):
 
     def resolve(self) -> Any:
         return self.function(self.argument)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
 
 
 class DataFile(NamedTuple):
@@ -55,8 +59,9 @@ class Fingerprints:
         return h.hexdigest()[:32]
 
     def _digest(self, value: Any) -> bytes:
-        if value is None or isinstance(value, str | int | float | bool | dt.date | Path):
-            return f"{type(value).__name__}:{value!s}\x00".encode()
+        kind = type(value)
+        if kind in _PLAIN or isinstance(value, str | int | float | dt.date | Path):
+            return f"{kind.__name__}:{value!s}\x00".encode()
         if isinstance(value, Deferred):
             name = f"{value.function.__module__}.{value.function.__qualname__}".encode()
             return hashlib.sha1(name + self._digest(value.argument)).digest()
@@ -66,6 +71,10 @@ class Fingerprints:
                 h.update(self._digest(item))
             return h.digest()
         if isinstance(value, dict):
+            try:  # JSON-like data (e.g. JSON-LD) at C speed
+                return b"J" + hashlib.sha1(json.dumps(value, sort_keys=True).encode()).digest()
+            except TypeError:
+                pass
             h = hashlib.sha1(b"{")
             for key in sorted(value, key=repr):
                 h.update(self._digest(key) + self._digest(value[key]))
