@@ -94,6 +94,9 @@ def open_page_type(page, base: str, name: str) -> None:
     page.goto(url)
     if name == "search with results":
         wait_for_results(page)
+        # On a phone the filter box starts closed: open it, so that its filters are checked too
+        if not page.evaluate("() => document.getElementById('search-filter-box').open"):
+            page.click("#search-filter-box summary")
         page.wait_for_selector("#search-filters input[type=checkbox]", state="attached")
 
 
