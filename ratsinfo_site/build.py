@@ -100,12 +100,12 @@ def build(config: SiteConfig, use_cache: bool = True,
     cache_dir = config.root / CACHE if use_cache else None
     sources = find_sources(config.content_dir, config.root)
     prints = Fingerprints(site_digest(config))
-    previous = Manifest.load(cache_dir, config.output_dir, prints.site.decode())
     inputs = inputs_digest(prints.site.decode(), sources, config.content_dir)
-    if previous.inputs == inputs and previous.summary:  # nothing changed at all
-        summary = previous.summary
+    last, summary = Manifest.last_inputs(cache_dir, config.output_dir, prints.site.decode())
+    if last == inputs and summary:  # nothing changed at all
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
+    previous = Manifest.load(cache_dir, config.output_dir, prints.site.decode())
     archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)

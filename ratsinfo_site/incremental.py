@@ -16,6 +16,7 @@ from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.read import Source, code_digest
 
 MANIFEST = "outputs.json"
+INPUTS = "inputs.json"  # the inputs' digest and the summary alone: a no-op build reads only it
 
 
 def site_digest(config: SiteConfig, extra: str = "") -> str:
@@ -76,6 +77,20 @@ class Manifest:
         return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
                    str(data.get("inputs", "")), dict(data.get("summary", {})))
 
+    @staticmethod
+    def last_inputs(cache_dir: Path | None, output_dir: Path, site: str
+                    ) -> tuple[str, dict[str, Any]]:
+        """The last build's inputs digest and summary ("", {} when there is none)."""
+        if cache_dir is None or not output_dir.is_dir():
+            return "", {}
+        try:
+            data = json.loads((cache_dir / INPUTS).read_text("utf-8"))
+        except (OSError, ValueError):
+            return "", {}
+        if data.get("output_dir") != str(output_dir) or data.get("site") != site:
+            return "", {}
+        return str(data.get("inputs", "")), dict(data.get("summary", {}))
+
     def reusable(self, rel: str, digest: str) -> Path | None:
         """The previous output file when it was made from the same inputs."""
         if self.files.get(rel) != digest:
@@ -98,8 +113,10 @@ class Manifest:
         if cache_dir is None:
             return
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps({"output_dir": str(self.output_dir), "site": self.site,
-                                   "files": self.files, "parts": self.parts,
-                                   "inputs": self.inputs, "summary": self.summary}), "utf-8")
-        os.replace(tmp, cache_dir / MANIFEST)
+        head = {"output_dir": str(self.output_dir), "site": self.site, "inputs": self.inputs,
+                "summary": self.summary}
+        for name, data in ((MANIFEST, {**head, "files": self.files, "parts": self.parts}),
+                           (INPUTS, head)):  # the short one last: it says "all done"
+            tmp = cache_dir / (name + ".tmp")
+            tmp.write_text(json.dumps(data), "utf-8")
+            os.replace(tmp, cache_dir / name)

@@ -74,10 +74,14 @@ def code_digest(*folders: Path) -> str:
 def find_sources(content_dir: Path, root: Path) -> list[Source]:
     """Every content file, by kind, in a stable order."""
     found = []
+    prefix = f"{root}{os.sep}"
     for kind in KINDS:
         for path in find_documents(content_dir / kind):
-            stat = path.stat()
-            found.append(Source(kind, path, show_path(path, root), stat.st_size, stat.st_mtime_ns))
+            name = str(path)
+            stat = os.stat(name)
+            shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
+                else show_path(path, root)  # e.g. content outside the site root
+            found.append(Source(kind, path, shown, stat.st_size, stat.st_mtime_ns))
     return found
 
 
