@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,21 @@ INPUTS = "inputs.json"  # the inputs' digest and the summary alone: a no-op buil
 
 
 def site_digest(config: SiteConfig, extra: str = "") -> str:
-    """Everything every page depends on: code, templates, a site's layouts, settings."""
-    settings = (repr(dataclasses.replace(config, warnings=())), __version__, extra)
+    """Everything every page depends on: code, templates, a site's layouts, settings.
+
+    Pagefind's version counts too: a changed part is re-indexed on top of the last
+    build's files, which must come from the same Pagefind.
+    """
+    settings = (repr(dataclasses.replace(config, warnings=())), __version__,
+                _version("pagefind-bin"), extra)
     return code_digest(config.layouts_dir) + repr(settings)
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
 
 def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:
