@@ -127,6 +127,15 @@ def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_si
     assert any(url.endswith(".pf_filter") for url in requested)
 
 
+def test_a_filter_in_the_address_opens_the_filter_box_on_a_phone(page, sub_path_site):
+    base, _ = sub_path_site
+    page.set_viewport_size({"width": 375, "height": 800})
+    search(page, base, "Kreis", "&gremium=Kreistag")
+    box = page.get_by_label(re.compile(r"^Kreistag \(\d+\)$"))
+    box.wait_for()
+    assert box.is_visible() and box.is_checked()
+
+
 def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path_site):
     base, _ = sub_path_site
 

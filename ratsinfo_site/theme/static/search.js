@@ -198,6 +198,7 @@ async function showFilters(state, id) {
     await pagefind.filters();
     filterCounts = true;
   }
+  filterDetails.open = true; // a filter set in the address is shown, also on a phone
   const again = await pagefind.search(state.q, { filters: pagefindFilters(state),
     sort: { date: state.sort } });
   if (id === runId) renderFilters(state, again.filters);
