@@ -31,6 +31,7 @@ _PHONE = re.compile(r"""
     (?![\w/]|[.,]\d)
 """, re.VERBOSE)
 _MOBILE = ("015", "016", "017")
+_YEAR = re.compile(r"19[5-9]\d|20\d\d")
 
 _IBAN = re.compile(r"[A-Z][A-Z]\d\d(?<![A-Za-z0-9]....)(?: ?[A-Z0-9]){11,30}(?![a-z0-9])")
 _IBAN_LENGTHS = {
@@ -112,6 +113,10 @@ def _iban(candidate: str) -> str | None:
 def _phone_ok(match: re.Match[str]) -> bool:
     number = match.group()
     if not 7 <= sum(ch.isdigit() for ch in number) <= 15:
+        return False
+    # "Drucksache 0282/2024": a paper's number and its year, not an area code and a line
+    sep = match.group("sep") or ""
+    if "/" in sep and _YEAR.fullmatch(number[match.end("sep") - match.start():]):
         return False
     # A 0-prefixed run without a separator may be any file number; mobile numbers excepted.
     plain = number.startswith("0") and not number.startswith("0049")

@@ -48,6 +48,8 @@ NOT_PERSONAL = [
     "Vorlage 2021/7/014",
     "OSR-Vorlage Nr. 171",
     "Drucksache 7/1234",
+    "Vorlage 0282/2024",  # a paper's number and year, not an area code and a line
+    "siehe Drucksache 01234/2019 und 0815/1998",
     "Kosten 1.250.000 €",
     "Kosten: 3.200,50 EUR",
     "0,5 Mio. Euro",
