@@ -99,19 +99,20 @@ def build(config: SiteConfig, use_cache: bool = True,
     recover(config.output_dir)  # a build killed mid-swap left the last output aside
     cache_dir = config.root / CACHE if use_cache else None
     sources = find_sources(config.content_dir, config.root)
-    prints = Fingerprints(site_digest(config))
-    inputs = inputs_digest(prints.site.decode(), sources, config.content_dir)
-    last, summary = Manifest.last_inputs(cache_dir, config.output_dir, prints.site.decode())
+    site = site_digest(config)
+    inputs = inputs_digest(site, sources, config.content_dir)
+    last, summary = Manifest.last_inputs(cache_dir, config.output_dir, site)
     if last == inputs and summary:  # nothing changed at all
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
-    previous = Manifest.load(cache_dir, config.output_dir, prints.site.decode())
+    previous = Manifest.load(cache_dir, config.output_dir, site)
     archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
     t = catalogue(config.language)
     urls = Urls(config.base_path, config.host, t.words)
     history = read_history(config.content_dir, _published_files(config, archive))
     pages = build_pages(archive, urls, t, config, history)
-    manifest = Manifest(config.output_dir, previous.site)
+    prints = Fingerprints(site)
+    manifest = Manifest(config.output_dir, site)
     clock.lap("read")
     with OutputWriter(config.output_dir) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,

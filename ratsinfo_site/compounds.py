@@ -7,17 +7,16 @@ indexed text of a page (see docs/compounds.md). The word list is the noun list o
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import os
-import pickle
 import re
 import threading
 from functools import lru_cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+
+from ratsinfo_site.files import read_cache, write_cache
 
 __all__ = ["MIN_LENGTH", "compound_parts", "load_lexicon", "split_word"]
 
@@ -146,21 +145,12 @@ def load_lexicon(cache: Path | None = None) -> None:
     if _lexicon is not None:
         return
     key = (version("german-nouns") + hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
-    if cache is not None:
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError,
-                                 TypeError, AttributeError, ImportError), \
-                open(cache, "rb") as handle:
-            if pickle.load(handle) == key:
-                _lexicon = pickle.load(handle)
-                return
+    if cache is not None and isinstance(stored := read_cache(cache, key), _Lexicon):
+        _lexicon = stored
+        return
     lexicon = _lex()
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(key, handle)
-            pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
+        write_cache(cache, key, lexicon)
 
 
 def compound_parts(text: str) -> list[str]:

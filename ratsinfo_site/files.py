@@ -1,10 +1,12 @@
-"""File-system helpers shared by the stages that write output."""
+"""File-system helpers shared by the stages that write output and keep caches."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -13,3 +15,30 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+# What an unreadable, foreign or half-written pickle raises: the cache is then not used.
+_UNPICKLING = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+               AttributeError, ImportError)
+
+
+def read_cache(path: Path, key: str) -> Any | None:
+    """What ``write_cache`` stored at ``path`` under ``key``; None for another key or none.
+
+    The key is read first, so a cache of other code is never unpickled whole.
+    """
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle) if pickle.load(handle) == key else None
+    except _UNPICKLING:
+        return None
+
+
+def write_cache(path: Path, key: str, value: Any) -> None:
+    """Store ``value`` under ``key``, replacing the file in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(key, handle)
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

@@ -20,14 +20,14 @@ MANIFEST = "outputs.json"
 INPUTS = "inputs.json"  # the inputs' digest and the summary alone: a no-op build reads only it
 
 
-def site_digest(config: SiteConfig, extra: str = "") -> str:
+def site_digest(config: SiteConfig) -> str:
     """Everything every page depends on: code, templates, a site's layouts, settings.
 
     Pagefind's version counts too: a changed part is re-indexed on top of the last
     build's files, which must come from the same Pagefind.
     """
     settings = (repr(dataclasses.replace(config, warnings=())), __version__,
-                _version("pagefind-bin"), extra)
+                _version("pagefind-bin"))
     return code_digest(config.layouts_dir) + repr(settings)
 
 
@@ -43,13 +43,9 @@ def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:
     h = hashlib.sha256(site.encode())
     for source in sources:
         h.update(f"{source.shown}\0{source.size}\0{source.mtime_ns}\n".encode())
-    files = content_dir / "files"
-    for path in sorted(files.rglob("*")) if files.is_dir() else ():
-        stat = path.stat()
-        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for extra in ("pages",):  # text pages such as content/pages/impressum.md
-        for path in sorted((content_dir / extra).rglob("*")) if (content_dir / extra).is_dir() \
-                else ():
+    # attachments, and text pages such as content/pages/impressum.md
+    for folder in (content_dir / "files", content_dir / "pages"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             stat = path.stat()
             h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     h.update(_git_head(content_dir).encode())  # the change history shown on the pages
@@ -78,30 +74,14 @@ class Manifest:
     @classmethod
     def load(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest:
         """The last build's manifest; an empty one when it was for other code or output."""
-        empty = cls(output_dir, site)
-        if cache_dir is None or not output_dir.is_dir():
-            return empty
-        try:
-            data = json.loads((cache_dir / MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError):
-            return empty
-        if data.get("output_dir") != str(output_dir) or data.get("site") != site:
-            return empty
-        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
-                   str(data.get("inputs", "")), dict(data.get("summary", {})))
+        data = _read(cache_dir, MANIFEST, output_dir, site)
+        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})))
 
     @staticmethod
     def last_inputs(cache_dir: Path | None, output_dir: Path, site: str
                     ) -> tuple[str, dict[str, Any]]:
         """The last build's inputs digest and summary ("", {} when there is none)."""
-        if cache_dir is None or not output_dir.is_dir():
-            return "", {}
-        try:
-            data = json.loads((cache_dir / INPUTS).read_text("utf-8"))
-        except (OSError, ValueError):
-            return "", {}
-        if data.get("output_dir") != str(output_dir) or data.get("site") != site:
-            return "", {}
+        data = _read(cache_dir, INPUTS, output_dir, site)
         return str(data.get("inputs", "")), dict(data.get("summary", {}))
 
     def reusable(self, rel: str, digest: str) -> Path | None:
@@ -133,3 +113,17 @@ class Manifest:
             tmp = cache_dir / (name + ".tmp")
             tmp.write_text(json.dumps(data), "utf-8")
             os.replace(tmp, cache_dir / name)
+
+
+def _read(cache_dir: Path | None, name: str, output_dir: Path, site: str) -> dict[str, Any]:
+    """A file ``save`` wrote, when it describes ``output_dir`` built by this code; else {}."""
+    if cache_dir is None or not output_dir.is_dir():
+        return {}
+    try:
+        data = json.loads((cache_dir / name).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("output_dir") != str(output_dir) \
+            or data.get("site") != site:
+        return {}
+    return data

@@ -178,6 +178,10 @@ def _dump(obj: Json) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _object_file(make: Callable[[Any], Json], thing: Any) -> bytes:
+    return _dump(make(thing))
+
+
 def _list_page(page: Json, chunk: Sequence[Any], make: Callable[[Any], Json]) -> bytes:
     return _dump({"data": [make(x) for x in chunk], **page})
 
@@ -197,11 +201,11 @@ def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
          lambda c: (c.name, c.short, c.slug), lambda c: c.slug),
     ):
         files += [DataFile(f"{ROOT}{name}/{slug(x)}.json", inputs(x),
-                           partial(lambda make, x: _dump(make(x)), make, x)) for x in things]
+                           partial(_object_file, make, x)) for x in things]
         files += export.pages(f"{name}s", things, make, inputs)
     # an old number (alias) keeps its address, with the same object
     files += [DataFile(f"{ROOT}paper/{slugify(a.reference)}.json", export.paper_inputs(r),
-                       partial(lambda r: _dump(export.paper(r)), r))
+                       partial(_object_file, export.paper, r))
               for r in archive.resolutions for a in r.aliases]
     files += export.pages("persons", [], lambda x: x, lambda x: x)
     return files

@@ -6,12 +6,12 @@ import dataclasses
 import functools
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ratsinfo_site.errors import Problem
+from ratsinfo_site.files import read_cache, write_cache
 from ratsinfo_site.load import KINDS, find_documents, read_document, show_path
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
@@ -124,15 +124,9 @@ class RecordCache:
         self.file = folder / "records.pickle" if folder else None
         self.store = TextStore(folder / "texts", code) if folder else temporary_store(code)
         self.code = code
-        self.entries: dict[str, tuple[int, int, Parsed]] = {}
-        if self.file and self.file.is_file():
-            try:
-                with open(self.file, "rb") as handle:  # the code's digest, then the entries
-                    if pickle.load(handle) == code:
-                        self.entries = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                    AttributeError, ImportError):
-                self.entries = {}
+        stored = read_cache(self.file, code) if self.file else None
+        self.entries: dict[str, tuple[int, int, Parsed]] = \
+            stored if isinstance(stored, dict) else {}
 
     def lookup(self, source: Source) -> Parsed | None:
         """The cached result when neither the file nor its attachments changed."""
@@ -158,13 +152,8 @@ class RecordCache:
     def save(self, parsed: dict[Source, Parsed]) -> None:
         if not self.file:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        entries = {str(s.path): (s.size, s.mtime_ns, p) for s, p in parsed.items()}
-        tmp = self.file.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(self.code, handle)
-            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.file)
+        write_cache(self.file, self.code,
+                    {str(s.path): (s.size, s.mtime_ns, p) for s, p in parsed.items()})
         self.store.prune({text.path for p in parsed.values() for text in _stored(p.record)})
 
 

@@ -2,8 +2,8 @@
 
 A resolution's record holds a handle of a few bytes for its text, decision and body; the
 text is read back when a page or an export needs it. So the memory of the build does not
-grow with the words of the archive, and the record cache stays small. Files are named by
-the digest of their text, so equal texts share one file and writers never collide.
+grow with the words of the archive, and the record cache stays small. There is one file
+per source file, named by the digests of the source and of the code (see ``TextStore``).
 """
 
 from __future__ import annotations
