@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
-from tests.helpers import checksums, copy_example, serve
+from tests.helpers import REPO, checksums, copy_example, serve
 
 
 def run_build(root: Path, use_cache: bool = True):
@@ -90,6 +93,31 @@ def test_a_new_title_remakes_the_data_files_that_show_it(tmp_path):
     assert (root / "public/sitzungen.ics").stat().st_ino != calendar
     assert b"Neu: " in (root / "public/feed.xml").read_bytes()
     assert site_files(root / "public") == site_files(cold_copy(root, tmp_path) / "public")
+
+
+def test_a_fresh_checkout_with_the_cached_output_rebuilds_only_the_edit(example: Path,
+                                                                       tmp_path):
+    """What the Pages workflow does: a new checkout (every file new, same bytes), with
+    .ratsinfo-cache and public/ restored from actions/cache."""
+    later = time.time() + 60
+    for path in example.rglob("*"):
+        if path.is_file() and not path.is_relative_to(example / "public") and \
+                not path.is_relative_to(example / ".ratsinfo-cache"):
+            path.write_bytes(path.read_bytes())
+            os.utime(path, (later, later))
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    result = run_build(example)
+    assert 0 < result.rendered < result.pages / 2
+    assert result.index_parts == 1
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_the_pages_workflow_keeps_the_cache_and_the_last_output():
+    workflow = yaml.safe_load((REPO / ".github/workflows/pages.yml").read_text("utf-8"))
+    cache = next(step for step in workflow["jobs"]["build"]["steps"]
+                 if step.get("uses", "").startswith("actions/cache@"))
+    assert set(cache["with"]["path"].split()) == {".ratsinfo-cache", "public"}
 
 
 def test_removing_a_resolution_removes_its_page(example: Path, tmp_path):
