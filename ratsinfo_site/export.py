@@ -68,7 +68,7 @@ def export_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
 
 
 def _resolution_json(r: Resolution, archive: Archive, urls: Urls) -> bytes:
-    return _json(resolution_record(r, archive, urls), indent=2)
+    return _json(resolution_record(r, archive, urls))
 
 
 def resolution_path(urls: Urls, r: Resolution) -> str:
@@ -81,10 +81,10 @@ def _link(urls: Urls, path: str) -> str:
     return urls.absolute(path) or urls.href(path)
 
 
-def _json(data: Any, indent: int | None = None) -> bytes:
-    """UTF-8 JSON; compact unless ``indent`` (the lists can hold 50,000 resolutions)."""
-    separators = None if indent else (",", ":")
-    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+def _json(data: Any) -> bytes:
+    """Compact UTF-8 JSON: Python's C encoder runs only without indent (4 × faster), and
+    the files stay small (the lists can hold 50,000 resolutions)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
 
 

@@ -175,7 +175,8 @@ class _Export:
 
 
 def _dump(obj: Json) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Compact, as OParl servers answer: Python's C encoder runs only without indent."""
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _object_file(make: Callable[[Any], Json], thing: Any) -> bytes:

@@ -157,7 +157,12 @@ def _streets(text: str) -> Iterator[re.Match[str]]:
                 yield m
 
 
+_NEEDED = re.compile(r"[\d@]")  # every pattern above needs a digit, an address its "@"
+
+
 def _raw_findings(text: str) -> Iterator[Finding]:
+    if not _NEEDED.search(text):
+        return
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield Finding("e-mail address", m.group(), m.start())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,6 +10,7 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _OTHER = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names and references, page after page
 def slugify(text: str) -> str:
     """``Nr. 171`` → ``nr-171``; ä→ae, ö→oe, ü→ue, ß→ss; other accents dropped."""
     text = unicodedata.normalize("NFC", str(text)).lower().translate(_GERMAN)

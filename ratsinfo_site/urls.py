@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -67,11 +68,16 @@ class Urls:
 
     def href(self, path: str) -> str:
         """A link that works under the base path (GitHub Pages project sites)."""
-        return self.base_path + quote(path, safe="/#?=&%-._~")
+        return self.base_path + _quoted(path)
 
     def absolute(self, path: str) -> str | None:
         """The full URL, or None when ``base_url`` names no host."""
         return self.host + self.href(path) if self.host else None
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a page links the same addresses as many others
+def _quoted(path: str) -> str:
+    return quote(path, safe="/#?=&%-._~")
 
 
 def output_path(path: str) -> str:
