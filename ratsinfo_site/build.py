@@ -114,7 +114,8 @@ def build(config: SiteConfig, use_cache: bool = True,
     prints = Fingerprints(site)
     manifest = Manifest(config.output_dir, site)
     clock.lap("read")
-    with OutputWriter(config.output_dir) as out:
+    spare = Manifest.take_spare(cache_dir, config.output_dir, site)
+    with OutputWriter(config.output_dir, spare.files if spare else None, (BUNDLE,)) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, cache_dir, report)
         clock.lap("render")
@@ -127,7 +128,9 @@ def build(config: SiteConfig, use_cache: bool = True,
                                  lambda p: previous.reusable_part(p.name, digests[p.name],
                                                                   BUNDLE),
                                  _stage(report, "search", len(parts)),
-                                 previous.bundle(BUNDLE))
+                                 previous.bundle(BUNDLE),
+                                 lambda p: spare is not None and out.spare_kept and
+                                 spare.parts.get(p.name) == digests[p.name])
             for path, source in _copied_files(archive, urls):  # not read into memory
                 out.copy(path, source)
             made = _write_data(_data_files(archive, urls, t, config, pages), prints,
@@ -141,7 +144,7 @@ def build(config: SiteConfig, use_cache: bool = True,
     manifest.inputs = inputs
     manifest.summary = {"counts": counts, "pages": len(pages),
                         "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
-    manifest.save(cache_dir)
+    manifest.save(cache_dir, previous)
     clock.lap("write")
     return BuildResult(counts, tuple(warnings), len(pages), rendered, made, len(indexed),
                        clock.total(), dict(clock.laps))
@@ -189,10 +192,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     for page in pages:
         rel = output_path(page.url)
         digest = manifest.files[rel] = page_digest(prints, page)
-        old = previous.reusable(rel, digest)
-        if old is not None:
-            out.link(rel, old)
-        else:
+        if not _take_over(out, previous, rel, digest):
             jobs.append((page, out.target(rel)))
     if any(page.kind == "resolution" for page, _ in jobs):
         prepare_search_text(cache_dir)  # once here, not once per worker
@@ -202,16 +202,25 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     return len(jobs)
 
 
+def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> bool:
+    """Put an unchanged output in place: kept in the reused spare, or linked from the last
+    output. False when it must be made."""
+    if out.keep(rel, digest):
+        return True
+    old = previous.reusable(rel, digest)
+    if old is None:
+        return False
+    out.link(rel, old)
+    return True
+
+
 def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
                 manifest: Manifest, out: OutputWriter) -> int:
     """Make the data files whose inputs changed, take the others over; returns how many made."""
     made = 0
     for file in files:
         digest = manifest.files[file.path] = prints.of(file.inputs)
-        old = previous.reusable(file.path, digest)
-        if old is not None:
-            out.link(file.path, old)
-        else:
+        if not _take_over(out, previous, file.path, digest):
             out.data(file.path, file.make())
             made += 1
     return made

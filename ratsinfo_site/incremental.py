@@ -17,6 +17,7 @@ from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.read import Source, code_digest
 
 MANIFEST = "outputs.json"
+SPARE = "spare.json"  # the manifest of the output before last (see write.py)
 INPUTS = "inputs.json"  # the inputs' digest and the summary alone: a no-op build reads only it
 
 
@@ -77,6 +78,19 @@ class Manifest:
         data = _read(cache_dir, MANIFEST, output_dir, site)
         return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})))
 
+    @classmethod
+    def take_spare(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest | None:
+        """The manifest of the output before last, which the build is about to change.
+
+        Its file is removed first: a build killed while changing the spare leaves none, and
+        the next one builds in a new folder instead.
+        """
+        data = _read(cache_dir, SPARE, output_dir, site)
+        if cache_dir is not None:
+            (cache_dir / SPARE).unlink(missing_ok=True)
+        return cls(output_dir, site, dict(data["files"]), dict(data.get("parts", {}))) \
+            if data.get("files") else None
+
     @staticmethod
     def last_inputs(cache_dir: Path | None, output_dir: Path, site: str
                     ) -> tuple[str, dict[str, Any]]:
@@ -102,14 +116,19 @@ class Manifest:
         path = self.output_dir / bundle
         return path if self.parts and path.is_dir() else None
 
-    def save(self, cache_dir: Path | None) -> None:
+    def save(self, cache_dir: Path | None, spare: Manifest | None = None) -> None:
+        """Write this manifest; ``spare`` is the last one, whose output is now the spare."""
         if cache_dir is None:
             return
         cache_dir.mkdir(parents=True, exist_ok=True)
         head = {"output_dir": str(self.output_dir), "site": self.site, "inputs": self.inputs,
                 "summary": self.summary}
-        for name, data in ((MANIFEST, {**head, "files": self.files, "parts": self.parts}),
-                           (INPUTS, head)):  # the short one last: it says "all done"
+        files = [(MANIFEST, {**head, "files": self.files, "parts": self.parts}),
+                 (INPUTS, head)]  # the short one last: it says "all done"
+        if spare is not None and spare.files and spare.site == self.site:
+            files.insert(0, (SPARE, {"output_dir": str(self.output_dir), "site": self.site,
+                                     "files": spare.files, "parts": spare.parts}))
+        for name, data in files:
             tmp = cache_dir / (name + ".tmp")
             tmp.write_text(json.dumps(data), "utf-8")
             os.replace(tmp, cache_dir / name)

@@ -93,15 +93,25 @@ async def _index(site: Path, parts: list[Part], language: str,
 def build_search_index(site: Path, language: str, parts: list[Part],
                        reuse: Callable[[Part], Path | None] | None = None,
                        progress: Callable[[int], None] | None = None,
-                       previous: Path | None = None) -> list[Part]:
+                       previous: Path | None = None,
+                       kept: Callable[[Part], bool] | None = None) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
     files are linked into the new output instead. ``previous`` is the last build's
-    bundle: a changed part starts from the files of its namesake there.
+    bundle: a changed part starts from the files of its namesake there. ``kept(part)``
+    says that ``site`` holds the part already (the reused output before last).
     """
+    bundle = site / BUNDLE
+    names = {part.name for part in parts}
+    for folder in bundle.iterdir() if bundle.is_dir() else ():
+        if folder.name not in names:  # a part of the output before last (see write.py)
+            shutil.rmtree(folder)
     todo, seeds = [], {}
     for part in parts:
+        if kept and kept(part) and (bundle / part.name).is_dir():
+            continue
+        shutil.rmtree(bundle / part.name, ignore_errors=True)
         reused = reuse(part) if reuse else None
         if reused is not None and reused.is_dir():
             _link_tree(reused, site / BUNDLE / part.name)

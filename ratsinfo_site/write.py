@@ -1,4 +1,10 @@
-"""Atomic output: everything goes to a temporary folder that replaces ``public/`` at the end."""
+"""Atomic output: everything goes to a working folder that replaces ``public/`` at the end.
+
+The working folder is the output before last (the *spare*, ``.public.spare``) when its
+manifest is trusted: only what changed since then is written into it, and it is swapped
+in whole as before. Files it shares with ``public/`` (hard links) are never written into:
+a changed file is unlinked first, so the live output stays as it was until the swap.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +17,49 @@ from types import TracebackType
 
 from ratsinfo_site.files import link_or_copy
 
+SPARE = "spare"  # .public.spare: the output before last, reused by the next build
+
 
 class OutputWriter:
-    """Writes each path once into a temporary folder beside the output folder."""
+    """Writes each path once into a working folder beside the output folder.
 
-    def __init__(self, final: Path):
+    ``spare`` maps the files of the spare folder to their digests (see Manifest) when
+    the spare may be reused; ``managed`` names top folders another step keeps in order
+    itself (the search index).
+    """
+
+    def __init__(self, final: Path, spare: dict[str, str] | None = None,
+                 managed: tuple[str, ...] = ()):
         self.final = final
         self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
+        self.spare_path = final.parent / f".{final.name}.{SPARE}"
+        self._spare = spare
+        self._managed = managed
         self._written: set[str] = set()
         self._folders: set[str] = set()  # made already: no mkdir call per file
+        self._existing: set[str] = set()  # files in the reused spare
 
     def __enter__(self) -> OutputWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         recover(self.final)
         for stale in self.final.parent.glob(f".{self.final.name}.*-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        self.path.mkdir()
+        if self._spare is not None and self.spare_path.is_dir():
+            os.replace(self.spare_path, self.path)
+            self._existing, self._folders = _files_and_folders(self.path, self._managed)
+        else:
+            self._spare = None
+            if self.spare_path.exists():  # not to be trusted: removed in the background
+                old = self.final.parent / f".{self.final.name}.old-{os.getpid()}-spare"
+                os.replace(self.spare_path, old)
+                _remove_later(old)
+            self.path.mkdir()
         return self
 
     def __exit__(self, kind: type | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if kind is None:
+            self._sweep()
             self._swap()
         else:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -39,20 +67,42 @@ class OutputWriter:
     def target(self, rel: str) -> Path:
         """Reserve ``rel`` (each path is written once) and return where it goes.
 
-        The check is by name: the folder is new and only this writer makes folders and
+        The check is by name: the folder is ours and only this writer makes folders and
         files in it (hard links and copies, never symlinks), so nothing can lead outside.
+        A file the spare holds there is removed first (it may share its bytes with
+        ``public/``).
         """
+        self._reserve(rel)
+        path = self.path / rel
+        if rel in self._existing:
+            path.unlink()
+            self._existing.discard(rel)
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        return path
+
+    def _reserve(self, rel: str) -> None:
         if rel in self._written:
             raise ValueError(f"output path written twice: {rel}")
         parts = rel.split("/")
         if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
             raise ValueError(f"output path outside the output folder: {rel}")
         self._written.add(rel)
-        folder = "/".join(parts[:-1])
-        if folder and folder not in self._folders:
-            (self.path / folder).mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
-        return self.path / rel
+
+    @property
+    def spare_kept(self) -> bool:
+        """Whether the working folder is the reused spare."""
+        return self._spare is not None
+
+    def keep(self, rel: str, digest: str) -> bool:
+        """Keep the spare's file at ``rel`` when it was made from the same (``digest``)."""
+        if self._spare is None or self._spare.get(rel) != digest or rel not in self._existing:
+            return False
+        self._reserve(rel)
+        self._existing.discard(rel)
+        return True
 
     def data(self, rel: str, content: bytes) -> None:
         self.target(rel).write_bytes(content)
@@ -64,16 +114,31 @@ class OutputWriter:
         """Take an unchanged file over from the previous output (a hard link, else a copy)."""
         link_or_copy(source, self.target(rel))
 
+    def _sweep(self) -> None:
+        """Remove what the spare held and this build did not write, and emptied folders."""
+        emptied = set()
+        for rel in self._existing:
+            (self.path / rel).unlink(missing_ok=True)
+            emptied.add(rel.rpartition("/")[0])
+        for folder in sorted(emptied, key=lambda f: -f.count("/")):
+            while folder:
+                try:
+                    (self.path / folder).rmdir()
+                except OSError:  # not empty
+                    break
+                folder = folder.rpartition("/")[0]
+
     def _swap(self) -> None:
-        old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
+        """The working folder becomes ``public/``; the old output is kept as the spare."""
         if self.final.exists() and _exchange(self.path, self.final):
-            os.replace(self.path, old)  # the temporary name now holds the old output
-            _remove_later(old)
+            os.replace(self.path, self.spare_path)  # the working name now holds the old output
             return
+        old = self.final.parent / f".{self.final.name}.old-{os.getpid()}-last"
         if self.final.exists():
             os.replace(self.final, old)
         os.replace(self.path, self.final)
-        _remove_later(old)
+        if old.exists():
+            os.replace(old, self.spare_path)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -88,6 +153,20 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _files_and_folders(root: Path, managed: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """Every file and folder below ``root`` (relative, with /), but in ``managed`` folders."""
+    files, folders = set(), set()
+    prefix = len(str(root)) + 1
+    for folder, subfolders, names in os.walk(root):
+        rel = folder[prefix:].replace(os.sep, "/")
+        if not rel:
+            subfolders[:] = [f for f in subfolders if f not in managed]
+        else:
+            folders.add(rel)
+        files.update(f"{rel}/{name}" if rel else name for name in names)
+    return files, folders
 
 
 def recover(final: Path) -> None:

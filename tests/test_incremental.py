@@ -120,6 +120,50 @@ def test_the_pages_workflow_keeps_the_cache_and_the_last_output():
     assert set(cache["with"]["path"].split()) == {".ratsinfo-cache", "public"}
 
 
+def test_the_output_before_last_is_reused_without_touching_the_live_output(example: Path,
+                                                                         tmp_path):
+    """From the third build on, the output before last (.public.spare) is brought up to
+    date and swapped in; files it shares with public/ are replaced, never written into."""
+    first = (example / "public").stat().st_ino
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    run_build(example)
+    spare = example / ".public.spare"
+    assert spare.is_dir()
+    live = checksums(example / "public")
+    (example / "content/resolutions/2023/2023-7-097.md").unlink()  # a page goes
+    edit(example, "content/resolutions/2021/2021-7-014.md", "Vielfalt im Hinblick",
+         "Zauberwortwombat und Vielfalt im Hinblick")
+    third = run_build(example)
+    assert 0 < third.rendered < third.pages / 2
+    assert (example / "public").stat().st_ino == first  # the first output's folder, reused
+    assert checksums(spare) == live  # the last output, untouched, is now the spare
+    public = example / "public"
+    assert not (public / "beschluesse/2023-7-097").exists()
+    assert "Zauberwortwombat" in (public / "beschluesse/2021-7-014/index.html").read_text()
+    assert "Zauberwortquokka" in (public / "beschluesse/2022-7-072/index.html").read_text()
+    cold = cold_copy(example, tmp_path) / "public"
+    assert site_files(public) == site_files(cold)
+    assert fragments(public) == fragments(cold)
+    assert sorted(p.relative_to(public) for p in public.rglob("*") if p.is_dir()) == \
+        sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_dir())  # no empty folder
+
+
+def test_a_spare_without_its_manifest_is_not_trusted(example: Path, tmp_path):
+    edit(example, "content/resolutions/2021/2021-7-014.md", "Vielfalt im Hinblick",
+         "Vielfalt, auch im Hinblick")
+    run_build(example)  # the first output is now the spare
+    (example / ".ratsinfo-cache/spare.json").unlink()  # e.g. a build killed while using it
+    spare = example / ".public.spare"
+    (spare / "beschluesse/2021-7-014/index.html").unlink()
+    (spare / "fremd.html").write_text("nicht von uns")
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n", "\n---\n\nNeu.\n")
+    run_build(example)
+    public = example / "public"
+    assert not (public / "fremd.html").exists()
+    assert site_files(public) == site_files(cold_copy(example, tmp_path) / "public")
+
+
 def test_removing_a_resolution_removes_its_page(example: Path, tmp_path):
     (example / "content/resolutions/2023/2023-7-097.md").unlink()
     run_build(example)

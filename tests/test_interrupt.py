@@ -67,10 +67,15 @@ def edit(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated archive of 300 resolutions, built once: public/ is the previous output."""
+    """A generated archive of 300 resolutions, built twice: public/ is the previous output,
+    .public.spare the one before, which the next build brings up to date (see write.py)."""
     root = tmp_path_factory.mktemp("interrupt") / "site"
     generator().generate(RESOLUTIONS, root)
     build(root)
+    first = sorted((root / "content" / "resolutions").rglob("*.md"))[1]
+    first.write_text(first.read_text("utf-8") + "\nNachtrag.\n", "utf-8")
+    build(root)
+    assert (root / ".public.spare").is_dir()
     return root
 
 
@@ -124,14 +129,20 @@ def kill_when(root: Path, moment: str) -> Path:
 def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
         previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str):
     root = tmp_path / "site"
-    # Not .public.old-*: the replaced output of the last build, deleted in the background.
-    shutil.copytree(previous, root, symlinks=True, ignore=shutil.ignore_patterns(".public.*"))
+    # Not .public.old-*: an untrusted spare, deleted in the background.
+    shutil.copytree(previous, root, symlinks=True,
+                    ignore=shutil.ignore_patterns(".public.old-*", ".public.tmp-*"))
+    for name in ("outputs.json", "inputs.json", "spare.json"):  # the same site, moved
+        cached = root / ".ratsinfo-cache" / name
+        cached.write_text(cached.read_text("utf-8").replace(json.dumps(str(previous))[1:-1],
+                                                            json.dumps(str(root))[1:-1]))
     before = checksums(root / "public")
     edit(root)
 
     stale = kill_when(root, moment)
 
     assert stale.is_dir()  # the killed build had no chance to clean up
+    assert not (root / ".public.spare").exists()  # it was working in the spare
     assert checksums(root / "public") == before
     build(root)
     assert not list(root.glob(".public.tmp-*")), "a stale temporary folder was left"
