@@ -115,7 +115,7 @@ def build(config: SiteConfig, use_cache: bool = True,
     manifest = Manifest(config.output_dir, site)
     clock.lap("read")
     spare = Manifest.take_spare(cache_dir, config.output_dir, site)
-    with OutputWriter(config.output_dir, spare.files if spare else None, (BUNDLE,)) as out:
+    with OutputWriter(config.output_dir, spare.outputs() if spare else None) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, cache_dir, report)
         clock.lap("render")
@@ -133,6 +133,7 @@ def build(config: SiteConfig, use_cache: bool = True,
                                  spare.parts.get(p.name) == digests[p.name])
             for path, source in _copied_files(archive, urls):  # not read into memory
                 out.copy(path, source)
+                manifest.copies.append(path)
             made = _write_data(_data_files(archive, urls, t, config, pages), prints,
                                previous, manifest, out)
             clock.lap("data")

@@ -69,6 +69,7 @@ class Manifest:
     site: str
     files: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
+    copies: list[str] = field(default_factory=list)  # copied as they are (assets, attachments)
     inputs: str = ""  # digest of everything the build read (see inputs_digest)
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -76,7 +77,8 @@ class Manifest:
     def load(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest:
         """The last build's manifest; an empty one when it was for other code or output."""
         data = _read(cache_dir, MANIFEST, output_dir, site)
-        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})))
+        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
+                   list(data.get("copies", [])))
 
     @classmethod
     def take_spare(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest | None:
@@ -88,8 +90,12 @@ class Manifest:
         data = _read(cache_dir, SPARE, output_dir, site)
         if cache_dir is not None:
             (cache_dir / SPARE).unlink(missing_ok=True)
-        return cls(output_dir, site, dict(data["files"]), dict(data.get("parts", {}))) \
-            if data.get("files") else None
+        return cls(output_dir, site, dict(data["files"]), dict(data.get("parts", {})),
+                   list(data.get("copies", []))) if data.get("files") else None
+
+    def outputs(self) -> dict[str, str | None]:
+        """Every file of the output but the search index, with its digest (None: a copy)."""
+        return {**dict.fromkeys(self.copies), **self.files}
 
     @staticmethod
     def last_inputs(cache_dir: Path | None, output_dir: Path, site: str
@@ -123,11 +129,13 @@ class Manifest:
         cache_dir.mkdir(parents=True, exist_ok=True)
         head = {"output_dir": str(self.output_dir), "site": self.site, "inputs": self.inputs,
                 "summary": self.summary}
-        files = [(MANIFEST, {**head, "files": self.files, "parts": self.parts}),
+        files = [(MANIFEST, {**head, "files": self.files, "parts": self.parts,
+                             "copies": self.copies}),
                  (INPUTS, head)]  # the short one last: it says "all done"
         if spare is not None and spare.files and spare.site == self.site:
             files.insert(0, (SPARE, {"output_dir": str(self.output_dir), "site": self.site,
-                                     "files": spare.files, "parts": spare.parts}))
+                                     "files": spare.files, "parts": spare.parts,
+                                     "copies": spare.copies}))
         for name, data in files:
             tmp = cache_dir / (name + ".tmp")
             tmp.write_text(json.dumps(data), "utf-8")

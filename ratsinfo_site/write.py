@@ -23,18 +23,16 @@ SPARE = "spare"  # .public.spare: the output before last, reused by the next bui
 class OutputWriter:
     """Writes each path once into a working folder beside the output folder.
 
-    ``spare`` maps the files of the spare folder to their digests (see Manifest) when
-    the spare may be reused; ``managed`` names top folders another step keeps in order
-    itself (the search index).
+    ``spare`` maps every file of the spare folder (the search index aside, which
+    search.py keeps in order) to its digest (see Manifest.outputs) when the spare may be
+    reused.
     """
 
-    def __init__(self, final: Path, spare: dict[str, str] | None = None,
-                 managed: tuple[str, ...] = ()):
+    def __init__(self, final: Path, spare: dict[str, str | None] | None = None):
         self.final = final
         self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
         self.spare_path = final.parent / f".{final.name}.{SPARE}"
         self._spare = spare
-        self._managed = managed
         self._written: set[str] = set()
         self._folders: set[str] = set()  # made already: no mkdir call per file
         self._existing: set[str] = set()  # files in the reused spare
@@ -46,7 +44,9 @@ class OutputWriter:
             shutil.rmtree(stale, ignore_errors=True)
         if self._spare is not None and self.spare_path.is_dir():
             os.replace(self.spare_path, self.path)
-            self._existing, self._folders = _files_and_folders(self.path, self._managed)
+            self._existing = set(filter(_inside, self._spare))  # the cache is not trusted
+            self._folders = {rel[:i] for rel in self._existing
+                             for i, c in enumerate(rel) if c == "/"}
         else:
             self._spare = None
             if self.spare_path.exists():  # not to be trusted: removed in the background
@@ -75,7 +75,7 @@ class OutputWriter:
         self._reserve(rel)
         path = self.path / rel
         if rel in self._existing:
-            path.unlink()
+            path.unlink(missing_ok=True)
             self._existing.discard(rel)
         folder = rel.rpartition("/")[0]
         if folder and folder not in self._folders:
@@ -86,8 +86,7 @@ class OutputWriter:
     def _reserve(self, rel: str) -> None:
         if rel in self._written:
             raise ValueError(f"output path written twice: {rel}")
-        parts = rel.split("/")
-        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in rel:
+        if not _inside(rel):
             raise ValueError(f"output path outside the output folder: {rel}")
         self._written.add(rel)
 
@@ -98,7 +97,8 @@ class OutputWriter:
 
     def keep(self, rel: str, digest: str) -> bool:
         """Keep the spare's file at ``rel`` when it was made from the same (``digest``)."""
-        if self._spare is None or self._spare.get(rel) != digest or rel not in self._existing:
+        if self._spare is None or self._spare.get(rel) != digest or rel not in self._existing \
+                or not digest:
             return False
         self._reserve(rel)
         self._existing.discard(rel)
@@ -141,6 +141,12 @@ class OutputWriter:
             os.replace(old, self.spare_path)
 
 
+def _inside(rel: str) -> bool:
+    """Whether a relative path names a place inside the folder, by its name alone."""
+    return not rel.startswith("/") and "\0" not in rel and \
+        not any(p in ("", ".", "..") for p in rel.split("/"))
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported.
 
@@ -153,20 +159,6 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _files_and_folders(root: Path, managed: tuple[str, ...]) -> tuple[set[str], set[str]]:
-    """Every file and folder below ``root`` (relative, with /), but in ``managed`` folders."""
-    files, folders = set(), set()
-    prefix = len(str(root)) + 1
-    for folder, subfolders, names in os.walk(root):
-        rel = folder[prefix:].replace(os.sep, "/")
-        if not rel:
-            subfolders[:] = [f for f in subfolders if f not in managed]
-        else:
-            folders.add(rel)
-        files.update(f"{rel}/{name}" if rel else name for name in names)
-    return files, folders
 
 
 def recover(final: Path) -> None:
