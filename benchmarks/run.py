@@ -7,11 +7,14 @@
 
 For each size N it generates an archive (benchmarks/generate.py, kept in --out between
 runs) and measures, as medians of --runs: a cold build (search index included), a no-op
-rebuild, a rebuild after editing one resolution, and peak memory (the sum over all
-processes of a run, Pagefind included, as PSS: a page that forked workers share counts
-once; sampled every 50 ms); then the floor (front matter
+rebuild, a rebuild after editing one resolution (in a new output folder, as on a CI
+runner) and the next one (in the output before last, as every later local build), and
+peak memory (the sum over all processes of a run, Pagefind included, as PSS: a page that
+forked workers share counts once; sampled every 50 ms); then the floor (front matter
 + Python-Markdown in 2 processes, plus Pagefind indexing exactly the resolution pages as
 one directory) and the peers (Pelican + Pagefind, Hugo + Pagefind) on the same corpus.
+Runs are interleaved (ours, floor, peers; again), so a shared machine that slows down for
+a while slows every contender alike.
 """
 
 from __future__ import annotations
@@ -72,61 +75,79 @@ def median(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def ours(root: Path, runs: int) -> dict[str, tuple[float, float]]:
+def ours(root: Path) -> dict[str, tuple[float, float]]:
+    """One cold build, one no-op rebuild and two rebuilds after editing one resolution: the
+    first makes a new output folder, the second updates the output before last (as every
+    later one does; see write.py)."""
     build = [PY, "-m", "ratsinfo_site", "build", "--quiet"]
-    cold, noop, edit = [], [], []
-    target = sorted((root / "content" / "resolutions").rglob("*.md"))[len(
-        list((root / "content" / "resolutions").rglob("*.md"))) // 2]
+    files = sorted((root / "content" / "resolutions").rglob("*.md"))
+    target = files[len(files) // 2]
     original = target.read_text(encoding="utf-8")
-    for run in range(runs):
-        for name in ("public", ".ratsinfo-cache"):
-            shutil.rmtree(root / name, ignore_errors=True)
-        cold.append(measure(build, root))
-        noop.append(measure(build, root))
-        target.write_text(original + f"\nErgänzung Nummer {run}: geänderter Satz.\n",
-                          encoding="utf-8")
-        edit.append(measure(build, root))
+    for name in ("public", ".ratsinfo-cache"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    for spare in root.glob(".public.*"):  # the output before last (see write.py)
+        shutil.rmtree(spare, ignore_errors=True)
+    cold = measure(build, root)
+    noop = measure(build, root)
+    target.write_text(original + "\nErgänzung: geänderter Satz.\n", encoding="utf-8")
+    edit = measure(build, root)
     target.write_text(original, encoding="utf-8")
-    measure(build, root)
-    return {"cold": median(cold), "noop": median(noop), "edit": median(edit)}
+    again = measure(build, root)
+    return {"cold": cold, "noop": noop, "edit": edit, "next_edit": again}
 
 
-def pagefind_run(pages: Path, runs: int) -> list[tuple[float, float]]:
-    results = []
-    for _ in range(runs):
-        shutil.rmtree(pages / "pagefind", ignore_errors=True)
-        results.append(measure([PY, str(HERE / "floor.py"), "pagefind", str(pages)], pages))
-    return results
+def pagefind_run(pages: Path) -> tuple[float, float]:
+    shutil.rmtree(pages / "pagefind", ignore_errors=True)
+    return measure([PY, str(HERE / "floor.py"), "pagefind", str(pages)], pages)
 
 
-def floor(root: Path, work: Path, runs: int) -> tuple[float, float]:
-    md = [measure([PY, str(HERE / "floor.py"), "markdown", str(root / "content")], root)
-          for _ in range(runs)]
+def floor(root: Path, work: Path) -> tuple[float, float]:
+    """Front matter + Markdown in 2 processes, then Pagefind on the resolution pages."""
+    md = measure([PY, str(HERE / "floor.py"), "markdown", str(root / "content")], root)
     pages = work / "floor-pages"
-    shutil.rmtree(pages, ignore_errors=True)
-    shutil.copytree(root / "public" / "beschluesse", pages / "beschluesse",
-                    ignore=shutil.ignore_patterns("seite"))
-    pf = pagefind_run(pages, runs)
-    return median(md)[0] + median(pf)[0], max(median(md)[1], median(pf)[1])
+    if not pages.is_dir():
+        shutil.copytree(root / "public" / "beschluesse", pages / "beschluesse",
+                        ignore=shutil.ignore_patterns("seite"))
+    pf = pagefind_run(pages)
+    return md[0] + pf[0], max(md[1], pf[1])
 
 
-def peer(name: str, root: Path, work: Path, runs: int) -> tuple[float, float]:
+def peer(name: str, root: Path, work: Path) -> tuple[float, float]:
+    """The peer's generator on the converted corpus, then Pagefind on its output."""
     site = work / name
-    shutil.rmtree(site, ignore_errors=True)
     out = site / "output"
+    if not (site / ("pelicanconf.py" if name == "pelican" else "config.toml")).exists():
+        shutil.rmtree(site, ignore_errors=True)
+        (to_pelican if name == "pelican" else to_hugo)(root / "content", site)
     if name == "pelican":
-        to_pelican(root / "content", site)
         command = [PY, "-m", "pelican", "content", "-o", str(out), "-s", "pelicanconf.py",
                    "-q"]
     else:
-        to_hugo(root / "content", site)
         command = ["hugo", "--quiet", "-s", str(site), "-d", str(out)]
-    gen = []
-    for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        gen.append(measure(command, site))
-    pf = pagefind_run(out, runs)
-    return median(gen)[0] + median(pf)[0], max(median(gen)[1], median(pf)[1])
+    shutil.rmtree(out, ignore_errors=True)
+    gen = measure(command, site)
+    pf = pagefind_run(out)
+    return gen[0] + pf[0], max(gen[1], pf[1])
+
+
+def size(n: int, args: argparse.Namespace) -> dict[str, tuple[float, float]]:
+    """Every measurement of one size, in rounds: a round runs each contender once, so a
+    machine that slows down for a while (shared hosts do) slows all of them alike."""
+    root = args.out / f"g{n}"
+    if not (root / "content").is_dir():
+        subprocess.run([PY, str(HERE / "generate.py"), str(n), str(root)], check=True,
+                       stdout=subprocess.DEVNULL)
+    for stale in ("floor-pages", "pelican", "hugo"):  # made again from this corpus
+        shutil.rmtree(args.out / stale, ignore_errors=True)
+    runs: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(args.runs):
+        for key, value in ours(root).items():
+            runs.setdefault(key, []).append(value)
+        if args.floor:
+            runs.setdefault("floor", []).append(floor(root, args.out))
+        for name in filter(None, args.peers.split(",")):
+            runs.setdefault(name, []).append(peer(name, root, args.out))
+    return {key: median(values) for key, values in runs.items()}
 
 
 def main() -> None:
@@ -141,25 +162,17 @@ def main() -> None:
     args = parser.parse_args()
     results = {}
     for n in [int(x) for x in args.sizes.split(",")]:
-        root = args.out / f"g{n}"
-        if not (root / "content").is_dir():
-            subprocess.run([PY, str(HERE / "generate.py"), str(n), str(root)], check=True,
-                           stdout=subprocess.DEVNULL)
-        row = ours(root, args.runs)
-        if args.floor:
-            row["floor"] = floor(root, args.out, args.runs)
-        for name in filter(None, args.peers.split(",")):
-            row[name] = peer(name, root, args.out, args.runs)
-        results[n] = row
-        print(json.dumps({n: row}), flush=True)
+        results[n] = size(n, args)
+        print(json.dumps({n: results[n]}), flush=True)
     print()
-    print("| N | cold s | per 1k s | no-op s | one edit s | peak MB | floor s | ours/floor "
-          "| Pelican+PF s | ours/Pelican | Hugo+PF s | ours/Hugo |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | cold s | per 1k s | no-op s | one edit s | next edit s | peak MB | floor s "
+          "| ours/floor | Pelican+PF s | ours/Pelican | Hugo+PF s | ours/Hugo |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, row in results.items():
         cold = row["cold"][0]
         cells = [f"{n:,}", f"{cold:.1f}", f"{cold / n * 1000:.2f}", f"{row['noop'][0]:.2f}",
-                 f"{row['edit'][0]:.2f}", f"{row['cold'][1]:.0f}"]
+                 f"{row['edit'][0]:.2f}", f"{row['next_edit'][0]:.2f}",
+                 f"{max(row[k][1] for k in ('cold', 'noop', 'edit', 'next_edit')):.0f}"]
         for name in ("floor", "pelican", "hugo"):
             if name in row:
                 cells += [f"{row[name][0]:.1f}", f"{cold / row[name][0]:.2f}"]
