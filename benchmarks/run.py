@@ -91,8 +91,11 @@ def ours(root: Path) -> dict[str, tuple[float, float]]:
     noop = measure(build, root)
     target.write_text(original + "\nErgänzung: geänderter Satz.\n", encoding="utf-8")
     edit = measure(build, root)
-    target.write_text(original, encoding="utf-8")
+    # another text (back to the original would find everything in the output before last)
+    target.write_text(original + "\nErgänzung: noch ein geänderter Satz.\n", encoding="utf-8")
     again = measure(build, root)
+    target.write_text(original, encoding="utf-8")
+    measure(build, root)
     return {"cold": cold, "noop": noop, "edit": edit, "next_edit": again}
 
 
