@@ -98,6 +98,8 @@ def build(config: SiteConfig, use_cache: bool = True,
     clock = _Clock()
     recover(config.output_dir)  # a build killed mid-swap left the last output aside
     cache_dir = config.root / CACHE if use_cache else None
+    if not use_cache:
+        Manifest.forget(config.root / CACHE)  # it would describe an output no longer there
     sources = find_sources(config.content_dir, config.root)
     site = site_digest(config)
     inputs = inputs_digest(site, sources, config.content_dir)

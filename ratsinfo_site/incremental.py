@@ -122,6 +122,12 @@ class Manifest:
         path = self.output_dir / bundle
         return path if self.parts and path.is_dir() else None
 
+    @staticmethod
+    def forget(cache_dir: Path) -> None:
+        """Remove what a cache says about the outputs: a build without it replaces them."""
+        for name in (INPUTS, MANIFEST, SPARE):
+            (cache_dir / name).unlink(missing_ok=True)
+
     def save(self, cache_dir: Path | None, spare: Manifest | None = None) -> None:
         """Write this manifest; ``spare`` is the last one, whose output is now the spare."""
         if cache_dir is None:

@@ -164,6 +164,20 @@ def test_a_spare_without_its_manifest_is_not_trusted(example: Path, tmp_path):
     assert site_files(public) == site_files(cold_copy(example, tmp_path) / "public")
 
 
+def test_a_build_without_the_cache_leaves_no_stale_manifest(example: Path, tmp_path):
+    """--no-cache replaces public/: what the cache said about the old output must go."""
+    rel = "content/resolutions/2022/2022-7-072.md"
+    original = (example / rel).read_text("utf-8")
+    edit(example, rel, "\n---\n", "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    run_build(example)  # the first output is now the spare
+    run_build(example, use_cache=False)
+    (example / rel).write_text(original, "utf-8")  # back to what the cache last saw
+    run_build(example)
+    page = (example / "public/beschluesse/2022-7-072/index.html").read_text("utf-8")
+    assert "Zauberwortquokka" not in page
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
 def test_removing_a_resolution_removes_its_page(example: Path, tmp_path):
     (example / "content/resolutions/2023/2023-7-097.md").unlink()
     run_build(example)
