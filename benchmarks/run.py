@@ -119,14 +119,15 @@ def peer(name: str, root: Path, work: Path) -> tuple[float, float]:
     """The peer's generator on the converted corpus, then Pagefind on its output."""
     site = work / name
     out = site / "output"
-    if not (site / ("pelicanconf.py" if name == "pelican" else "config.toml")).exists():
-        shutil.rmtree(site, ignore_errors=True)
-        (to_pelican if name == "pelican" else to_hugo)(root / "content", site)
     if name == "pelican":
-        command = [PY, "-m", "pelican", "content", "-o", str(out), "-s", "pelicanconf.py",
-                   "-q"]
+        settings, convert = "pelicanconf.py", to_pelican
+        command = [PY, "-m", "pelican", "content", "-o", str(out), "-s", settings, "-q"]
     else:
+        settings, convert = "config.toml", to_hugo
         command = ["hugo", "--quiet", "-s", str(site), "-d", str(out)]
+    if not (site / settings).exists():  # converted once per size (see size())
+        shutil.rmtree(site, ignore_errors=True)
+        convert(root / "content", site)
     shutil.rmtree(out, ignore_errors=True)
     gen = measure(command, site)
     pf = pagefind_run(out)

@@ -76,9 +76,7 @@ class Manifest:
     @classmethod
     def load(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest:
         """The last build's manifest; an empty one when it was for other code or output."""
-        data = _read(cache_dir, MANIFEST, output_dir, site)
-        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
-                   list(data.get("copies", [])))
+        return cls._of(_read(cache_dir, MANIFEST, output_dir, site), output_dir, site)
 
     @classmethod
     def take_spare(cls, cache_dir: Path | None, output_dir: Path, site: str) -> Manifest | None:
@@ -90,8 +88,16 @@ class Manifest:
         data = _read(cache_dir, SPARE, output_dir, site)
         if cache_dir is not None:
             (cache_dir / SPARE).unlink(missing_ok=True)
-        return cls(output_dir, site, dict(data["files"]), dict(data.get("parts", {})),
-                   list(data.get("copies", []))) if data.get("files") else None
+        return cls._of(data, output_dir, site) if data.get("files") else None
+
+    @classmethod
+    def _of(cls, data: dict[str, Any], output_dir: Path, site: str) -> Manifest:
+        return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
+                   list(data.get("copies", [])))
+
+    def _outputs_data(self) -> dict[str, Any]:
+        """What ``_of`` reads back."""
+        return {"files": self.files, "parts": self.parts, "copies": self.copies}
 
     def outputs(self) -> dict[str, str | None]:
         """Every file of the output but the search index, with its digest (None: a copy)."""
@@ -133,15 +139,12 @@ class Manifest:
         if cache_dir is None:
             return
         cache_dir.mkdir(parents=True, exist_ok=True)
-        head = {"output_dir": str(self.output_dir), "site": self.site, "inputs": self.inputs,
-                "summary": self.summary}
-        files = [(MANIFEST, {**head, "files": self.files, "parts": self.parts,
-                             "copies": self.copies}),
+        where = {"output_dir": str(self.output_dir), "site": self.site}
+        head = {**where, "inputs": self.inputs, "summary": self.summary}
+        files = [(MANIFEST, {**head, **self._outputs_data()}),
                  (INPUTS, head)]  # the short one last: it says "all done"
-        if spare is not None and spare.files and spare.site == self.site:
-            files.insert(0, (SPARE, {"output_dir": str(self.output_dir), "site": self.site,
-                                     "files": spare.files, "parts": spare.parts,
-                                     "copies": spare.copies}))
+        if spare is not None and spare.files:  # loaded for this site (see _read)
+            files.insert(0, (SPARE, {**where, **spare._outputs_data()}))
         for name, data in files:
             tmp = cache_dir / (name + ".tmp")
             tmp.write_text(json.dumps(data), "utf-8")

@@ -114,7 +114,7 @@ def build_search_index(site: Path, language: str, parts: list[Part],
         shutil.rmtree(bundle / part.name, ignore_errors=True)
         reused = reuse(part) if reuse else None
         if reused is not None and reused.is_dir():
-            _link_tree(reused, site / BUNDLE / part.name)
+            _link_tree(reused, bundle / part.name)
             continue
         todo.append(part)
         if previous is not None and (previous / part.name).is_dir():

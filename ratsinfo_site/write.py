@@ -97,8 +97,7 @@ class OutputWriter:
 
     def keep(self, rel: str, digest: str) -> bool:
         """Keep the spare's file at ``rel`` when it was made from the same (``digest``)."""
-        if self._spare is None or self._spare.get(rel) != digest or rel not in self._existing \
-                or not digest:
+        if self._spare is None or self._spare.get(rel) != digest or rel not in self._existing:
             return False
         self._reserve(rel)
         self._existing.discard(rel)
