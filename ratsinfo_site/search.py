@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,15 +32,33 @@ def _sentinel(language: str) -> str:
             f'</time></main></body></html>')
 
 
+# Where a part's pages are gathered for Pagefind: a folder in memory where there is one.
+# Making 2,500 folders on disk took 1.8 s a part on the benchmark machine, in memory 0.05 s.
+STAGING_ROOT = Path("/dev/shm")
+
+
 def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
-    """Hard links of the part's pages, at their addresses, in a folder of their own."""
+    """Links to the part's pages, at their addresses, in a folder of their own."""
     for page in part.pages:
         target = staging / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(site / page, target)
+        _symlink_or_copy((site / page).absolute(), target)
     sentinel = staging / f"{BUNDLE}-{part.name}" / "index.html"
     sentinel.parent.mkdir(parents=True, exist_ok=True)
     sentinel.write_text(_sentinel(language), encoding="utf-8")
+
+
+def _symlink_or_copy(source: Path, target: Path) -> None:
+    """A symbolic link (Pagefind reads through it), or a copy where links are impossible."""
+    try:
+        target.symlink_to(source)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _staging_root() -> str | None:
+    """A RAM-backed folder for the staging folders where there is one, else the default."""
+    return str(STAGING_ROOT) if os.access(STAGING_ROOT, os.W_OK | os.X_OK) else None
 
 
 # Files named by a digest of their bytes, which Pagefind leaves alone when they exist.
@@ -71,17 +91,17 @@ async def _index(site: Path, parts: list[Part], language: str,
                  seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
     async with PagefindService() as service:
         for done, part in enumerate(parts, 1):
-            staging = site / f".staging-{part.name}"
-            _stage(site, part, staging, language)
             output = site / BUNDLE / part.name
             if part.name in seeds:
                 _seed(seeds[part.name], output)
-            config = IndexConfig(output_path=str(output), force_language=language)
-            index = await service.create_index(config)
-            await index.add_directory(str(staging))
-            await index.write_files()
-            await index.delete_index()  # frees the part's memory before the next one
-            shutil.rmtree(staging)
+            with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
+                                             dir=_staging_root()) as staging:
+                _stage(site, part, Path(staging), language)
+                config = IndexConfig(output_path=str(output), force_language=language)
+                index = await service.create_index(config)
+                await index.add_directory(staging)
+                await index.write_files()
+                await index.delete_index()  # frees the part's memory before the next one
             if part.name in seeds:
                 _prune(output)
             for name in UNUSED:

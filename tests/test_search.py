@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+import tempfile
 from urllib.parse import quote
 
 import pytest
 
+import ratsinfo_site.search as search_index
 from tests.browser import results, show_all, wait_for_results
 from tests.helpers import Site, serve
 
@@ -197,9 +200,12 @@ def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys)
 
 
 def test_results_from_several_index_parts_come_in_date_order(page, site: Site, capsys,
-                                                              monkeypatch):
+                                                              monkeypatch, tmp_path):
     import ratsinfo_site.parts as parts
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    monkeypatch.setattr(search_index, "STAGING_ROOT", staging)
     for n in range(36):
         date = f"{2019 + n % 4}-{1 + n % 12:02d}-{1 + n % 27:02d}"
         site.resolution(f"r{n}", f'reference: "{date[:4]}/{n}"\ntitle: "Radwegeplanung {n}"'
@@ -208,6 +214,7 @@ def test_results_from_several_index_parts_come_in_date_order(page, site: Site, c
                     "public: true\n", "Der Radwegeplanungsbeirat tagt.\n")
     assert site.run("build", capsys=capsys).code == 0
     assert len(list((site.public / "pagefind").iterdir())) >= 4
+    assert list(staging.iterdir()) == []  # each part's links to its pages are gone
 
     def dates() -> list[str]:
         found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
@@ -225,3 +232,16 @@ def test_results_from_several_index_parts_come_in_date_order(page, site: Site, c
         assert oldest == sorted(oldest) and oldest[0].startswith("2019")
         # only one part has this word; the others' prefix match "radwegeplanung" is no hit
         assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]
+
+
+def test_without_a_folder_in_memory_the_pages_are_staged_in_the_temporary_folder(
+        site: Site, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(search_index, "STAGING_ROOT", tmp_path / "not-there")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    site.simple("a", "2021/1", "Radwegeplanung")
+    assert site.run("build", capsys=capsys).code == 0
+    fragments = [gzip.decompress(f.read_bytes()).decode()
+                 for f in (site.public / "pagefind").rglob("*.pf_fragment")]
+    assert any('"url":"/beschluesse/2021-1/"' in f and "Radwegeplanung" in f
+               for f in fragments)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # nothing left beside the site
