@@ -9,7 +9,13 @@ from pathlib import Path
 from ratsinfo_site.compounds import compound_parts, load_lexicon
 from ratsinfo_site.model import Resolution
 
-MAX_ATTACHMENT_CHARS = 200_000  # keeps a page with a 500-page PDF from growing to megabytes
+MAX_ATTACHMENT_CHARS = 200_000  # read from one PDF: a 500-page plan is not read to its end
+# What a resolution's attachments add to its page in the search index, all together. The
+# index keeps the text a second time in the page's fragment, which the browser loads for
+# each result it shows: the first ATTACHMENT_TEXT_CHARS as written (excerpts from it read
+# as sentences), then only words not seen before, up to ATTACHMENT_INDEX_CHARS.
+ATTACHMENT_TEXT_CHARS = 20_000
+ATTACHMENT_INDEX_CHARS = 60_000
 
 
 @lru_cache(maxsize=4096)
@@ -37,11 +43,30 @@ def attachment_text(path: Path, size: int, mtime_ns: int) -> str:
 
 def hidden_terms(r: Resolution) -> str:
     """Compound parts and attachment text of a resolution, for the search index only."""
-    attachments = [attachment_text(a.source, a.size, a.source.stat().st_mtime_ns)
-                   for a in r.attachments]
+    attachments = " ".join(attachment_text(a.source, a.size, a.source.stat().st_mtime_ns)
+                           for a in r.attachments)
     source = " ".join([r.title, str(r.text), str(r.decision), *(str(v) for _, v in r.details),
-                       *attachments])
-    return " ".join([*compound_parts(source), *attachments])
+                       attachments])
+    return " ".join([*compound_parts(source), bounded(attachments)])
+
+
+def bounded(text: str) -> str:
+    """``text`` up to ATTACHMENT_TEXT_CHARS, then its further words once each, in order."""
+    if len(text) <= ATTACHMENT_TEXT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, ATTACHMENT_TEXT_CHARS + 1)
+    cut = cut if cut > 0 else ATTACHMENT_TEXT_CHARS
+    kept, length = [text[:cut]], cut
+    seen = set(kept[0].split())
+    for word in text[cut:].split():
+        if word in seen:
+            continue
+        if length + 1 + len(word) > ATTACHMENT_INDEX_CHARS:
+            break
+        seen.add(word)
+        kept.append(word)
+        length += 1 + len(word)
+    return " ".join(kept)
 
 
 def prepare(cache_dir: Path | None = None) -> None:

@@ -1,0 +1,60 @@
+"""What attachments add to the search index: findable to their last new word, but bounded."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+from ratsinfo_site.search_text import ATTACHMENT_INDEX_CHARS, ATTACHMENT_TEXT_CHARS, bounded
+from tests.helpers import Site
+from tests.test_leaks import text_pdf
+
+FILLER = ["Haushaltsplan", "Ansatz", "Ergebnis", "Finanzplan", "Kreisumlage", "Stellenplan"]
+
+
+def test_short_text_stays_as_written():
+    assert bounded("Der Kreistag beschließt den Plan.") == "Der Kreistag beschließt den Plan."
+
+
+def test_long_text_keeps_its_start_then_only_new_words_up_to_the_bound():
+    start = " ".join(FILLER[i % len(FILLER)] for i in range(ATTACHMENT_TEXT_CHARS // 8))
+    rest = " ".join(f"{FILLER[i % len(FILLER)]} Posten{i}" for i in range(20_000))
+    text = bounded(f"{start} {rest}")
+    assert text.startswith(start[:1000])
+    assert len(text) <= ATTACHMENT_INDEX_CHARS
+    running = text.index(" Posten0 ")
+    assert ATTACHMENT_TEXT_CHARS - 20 < running <= ATTACHMENT_TEXT_CHARS
+    later = text[running:].split()
+    assert later[:3] == ["Posten0", "Posten1", "Posten2"]  # the filler was seen before
+    assert len(later) == len(set(later))  # no word twice after the start
+    assert "Posten19999" not in text  # beyond the bound
+
+
+def fragment_of(public, url: str) -> dict:
+    for path in (public / "pagefind").rglob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes()).decode()
+        data = json.loads(raw[raw.index("{"):])
+        if data["url"] == url:
+            return data
+    raise AssertionError(f"no fragment for {url}")
+
+
+def test_a_page_with_many_long_attachments_stays_small_in_the_index(site: Site, capsys):
+    words = " ".join(FILLER[i % len(FILLER)] for i in range(12_000))  # ~100,000 characters
+    anlagen = []
+    for n in range(1, 4):
+        last = f"Schlusswort{n}"
+        site.write(f"content/files/anlage-{n}.pdf", text_pdf(f"{words} {last}"))
+        anlagen.append(f'  - {{title: "Anlage {n}", file: anlage-{n}.pdf}}')
+    site.resolution("haushalt", 'reference: "2024/1"\ntitle: "Haushaltssatzung 2024"\n'
+                    "date: 2024-01-10\npublic: true\nattachments:\n" + "\n".join(anlagen),
+                    "Der Haushalt wird beschlossen.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    fragment = fragment_of(site.public, "/beschluesse/2024-1/")
+    for n in range(1, 4):  # the last word of every attachment is still found
+        assert f"Schlusswort{n}" in fragment["content"]
+    assert len(fragment["content"]) < 30_000  # three times 100,000 characters were given
+    hidden = re.search(r'<div hidden data-pagefind-weight="0.5"[^>]*>(.*?)</div>',
+                       site.page("beschluesse/2024-1/"), re.S)[1]
+    assert "Schlusswort3" in hidden and len(hidden) <= ATTACHMENT_INDEX_CHARS + 5_000
