@@ -35,9 +35,9 @@ def read_cache(path: Path, key: str) -> Any | None:
 
 
 def write_cache(path: Path, key: str, value: Any) -> None:
-    """Store ``value`` under ``key``, replacing the file in one step."""
+    """Store ``value`` under ``key``, replacing the file in one step (from any process)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with open(tmp, "wb") as handle:
         pickle.dump(key, handle)
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import lru_cache
 from pathlib import Path
 
 from ratsinfo_site.compounds import compound_parts, load_lexicon
+from ratsinfo_site.files import read_cache, write_cache
 from ratsinfo_site.model import Resolution
 
 MAX_ATTACHMENT_CHARS = 200_000  # read from one PDF: a 500-page plan is not read to its end
@@ -18,11 +20,41 @@ ATTACHMENT_TEXT_CHARS = 20_000
 ATTACHMENT_INDEX_CHARS = 60_000
 
 
+_cache_dir: Path | None = None  # set by prepare(): where extracted texts are kept
+
+
 @lru_cache(maxsize=4096)
 def attachment_text(path: Path, size: int, mtime_ns: int) -> str:
-    """The text of a PDF attachment ('' for other files or a PDF without text)."""
+    """The text of a PDF attachment ('' for other files or a PDF without text).
+
+    Kept in the cache by the digest of the file's bytes: a build that renders every page
+    again (a changed template, a fresh checkout) does not read every PDF again.
+    """
     if path.suffix.lower() != ".pdf":
         return ""
+    if _cache_dir is None:
+        return _pdf_text(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+    stored = _cache_dir / "attachment-text" / f"{digest}.pickle"
+    text = read_cache(stored, _extractor())
+    if text is None:
+        text = _pdf_text(path)
+        write_cache(stored, _extractor(), text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> str:
+    """What the texts in the cache were made with."""
+    from pypdf import __version__
+
+    return f"pypdf {__version__}, {MAX_ATTACHMENT_CHARS} characters"
+
+
+def _pdf_text(path: Path) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     from pypdf import PdfReader  # imported here: only sites with PDFs pay for it
     from pypdf.errors import PyPdfError
@@ -71,4 +103,6 @@ def bounded(text: str) -> str:
 
 def prepare(cache_dir: Path | None = None) -> None:
     """Load what hidden_terms needs once, before the page renderers are forked."""
+    global _cache_dir
+    _cache_dir = cache_dir
     load_lexicon(cache_dir / "lexicon.pickle" if cache_dir else None)

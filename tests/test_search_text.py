@@ -6,7 +6,12 @@ import gzip
 import json
 import re
 
-from ratsinfo_site.search_text import ATTACHMENT_INDEX_CHARS, ATTACHMENT_TEXT_CHARS, bounded
+from ratsinfo_site.search_text import (
+    ATTACHMENT_INDEX_CHARS,
+    ATTACHMENT_TEXT_CHARS,
+    attachment_text,
+    bounded,
+)
 from tests.helpers import Site
 from tests.test_leaks import text_pdf
 
@@ -58,3 +63,31 @@ def test_a_page_with_many_long_attachments_stays_small_in_the_index(site: Site, 
     hidden = re.search(r'<div hidden data-pagefind-weight="0.5"[^>]*>(.*?)</div>',
                        site.page("beschluesse/2024-1/"), re.S)[1]
     assert "Schlusswort3" in hidden and len(hidden) <= ATTACHMENT_INDEX_CHARS + 5_000
+
+
+class OtherReader:
+    """Stands in for pypdf's reader: a text that shows whether the PDF was read again."""
+
+    def __init__(self, path):
+        self.pages = [type("Page", (), {"extract_text": lambda self: "Neugelesen"})()]
+
+
+def test_attachment_text_comes_from_the_cache_when_every_page_is_built_again(
+        site: Site, capsys, monkeypatch):
+    import pypdf
+
+    site.write("content/files/plan.pdf", text_pdf("Fahrradabstellanlage"))
+    site.resolution("plan", 'reference: "2024/2"\ntitle: "Plan"\ndate: 2024-02-01\n'
+                    'public: true\nattachments:\n  - {title: Plan, file: plan.pdf}\n')
+    site.write("site.toml", 'title = "Archiv"\n')
+    assert site.run("build", capsys=capsys).code == 0
+    monkeypatch.setattr(pypdf, "PdfReader", OtherReader)
+    attachment_text.cache_clear()  # as in a new process
+    site.write("site.toml", 'title = "Ein anderes Archiv"\n')  # every page again
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2024-2/")
+    assert "Ein anderes Archiv" in page
+    assert "Fahrradabstellanlage" in page and "Neugelesen" not in page
+    attachment_text.cache_clear()
+    assert site.run("build", "--no-cache", capsys=capsys).code == 0  # read again
+    assert "Neugelesen" in site.page("beschluesse/2024-2/")
