@@ -166,13 +166,18 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
 
 def find_documents(folder: Path) -> Iterator[Path]:
     """Every ``.md`` file below ``folder`` in a stable order, hidden ones skipped."""
+    return map(Path, find_document_files(folder))
+
+
+def find_document_files(folder: Path) -> Iterator[str]:
+    """The paths of ``find_documents`` as strings (cheaper for 10,000 files)."""
     if not folder.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.endswith(".md") and not name.startswith("."):
-                yield Path(dirpath, name)
+                yield os.path.join(dirpath, name)
 
 
 def show_path(path: Path, root: Path) -> str:

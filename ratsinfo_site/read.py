@@ -12,7 +12,7 @@ from typing import Any
 
 from ratsinfo_site.errors import Problem
 from ratsinfo_site.files import read_cache, write_cache
-from ratsinfo_site.load import KINDS, find_documents, read_document, show_path
+from ratsinfo_site.load import KINDS, find_document_files, read_document, show_path
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
     TOPIC_KEYS,
@@ -32,10 +32,14 @@ class Source:
     """One content file as found on disk."""
 
     kind: str
-    path: Path
+    file: str  # its path as found (a Path is made only for the files read)
     shown: str
     size: int
     mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,11 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
     found = []
     prefix = f"{root}{os.sep}"
     for kind in KINDS:
-        for path in find_documents(content_dir / kind):
-            name = str(path)
+        for name in find_document_files(content_dir / kind):
             stat = os.stat(name)
             shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
-                else show_path(path, root)  # e.g. content outside the site root
-            found.append(Source(kind, path, shown, stat.st_size, stat.st_mtime_ns))
+                else show_path(Path(name), root)  # e.g. content outside the site root
+            found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
     return found
 
 
@@ -130,7 +133,7 @@ class RecordCache:
 
     def lookup(self, source: Source) -> Parsed | None:
         """The cached result when neither the file nor its attachments changed."""
-        entry = self.entries.get(str(source.path))
+        entry = self.entries.get(source.file)
         if entry is None:
             return None
         size, mtime_ns, parsed = entry
@@ -153,7 +156,7 @@ class RecordCache:
         if not self.file:
             return
         write_cache(self.file, self.code,
-                    {str(s.path): (s.size, s.mtime_ns, p) for s, p in parsed.items()})
+                    {s.file: (s.size, s.mtime_ns, p) for s, p in parsed.items()})
         self.store.prune({text.path for p in parsed.values() for text in _stored(p.record)})
 
 
