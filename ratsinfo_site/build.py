@@ -37,7 +37,7 @@ from ratsinfo_site.render import THEME, make_environment, render_to_files
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.urls import Urls, output_path
-from ratsinfo_site.write import OutputWriter, recover
+from ratsinfo_site.write import OutputClone, OutputWriter, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 
@@ -108,16 +108,28 @@ def build(config: SiteConfig, use_cache: bool = True,
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
     previous = Manifest.load(cache_dir, config.output_dir, site)
-    archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
-    t = catalogue(config.language)
-    urls = Urls(config.base_path, config.host, t.words)
-    history = read_history(config.content_dir, _published_files(config, archive))
-    pages = build_pages(archive, urls, t, config, history)
+    clone = None
+    if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
+        clone = OutputClone(config.output_dir, previous.outputs(),
+                            [f"{BUNDLE}/{name}" for name in previous.parts])
+    try:
+        archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
+        t = catalogue(config.language)
+        urls = Urls(config.base_path, config.host, t.words)
+        history = read_history(config.content_dir, _published_files(config, archive))
+        pages = build_pages(archive, urls, t, config, history)
+    except BaseException:
+        if clone:
+            clone.discard()
+        raise
     prints = Fingerprints(site)
     manifest = Manifest(config.output_dir, site)
     clock.lap("read")
     spare = Manifest.take_spare(cache_dir, config.output_dir, site)
-    with OutputWriter(config.output_dir, spare.outputs() if spare else None) as out:
+    cloned = clone.result() if clone else None
+    if spare is None and cloned is not None:
+        spare = previous  # the clone holds what the last build wrote
+    with OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, cache_dir, report)
         clock.lap("render")

@@ -90,6 +90,11 @@ class Manifest:
             (cache_dir / SPARE).unlink(missing_ok=True)
         return cls._of(data, output_dir, site) if data.get("files") else None
 
+    @staticmethod
+    def spare_listed(cache_dir: Path | None) -> bool:
+        """Whether a manifest of the output before last exists (see take_spare)."""
+        return cache_dir is not None and (cache_dir / SPARE).is_file()
+
     @classmethod
     def _of(cls, data: dict[str, Any], output_dir: Path, site: str) -> Manifest:
         return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),

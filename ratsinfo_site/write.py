@@ -12,6 +12,8 @@ import ctypes
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -28,11 +30,13 @@ class OutputWriter:
     reused.
     """
 
-    def __init__(self, final: Path, spare: dict[str, str | None] | None = None):
+    def __init__(self, final: Path, spare: dict[str, str | None] | None = None,
+                 clone: Path | None = None):
         self.final = final
         self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
         self.spare_path = final.parent / f".{final.name}.{SPARE}"
         self._spare = spare
+        self._reused = clone or self.spare_path  # a clone (see OutputClone) holds ``spare``
         self._written: set[str] = set()
         self._folders: set[str] = set()  # made already: no mkdir call per file
         self._existing: set[str] = set()  # files in the reused spare
@@ -41,20 +45,26 @@ class OutputWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         recover(self.final)
         for stale in self.final.parent.glob(f".{self.final.name}.*-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        if self._spare is not None and self.spare_path.is_dir():
-            os.replace(self.spare_path, self.path)
+            if stale != self._reused:
+                shutil.rmtree(stale, ignore_errors=True)
+        if self._reused != self.spare_path or self._spare is None:
+            self._discard_spare()
+        if self._spare is not None and self._reused.is_dir():
+            os.replace(self._reused, self.path)
             self._existing = set(filter(_inside, self._spare))  # the cache is not trusted
             self._folders = {rel[:i] for rel in self._existing
                              for i, c in enumerate(rel) if c == "/"}
         else:
             self._spare = None
-            if self.spare_path.exists():  # not to be trusted: removed in the background
-                old = self.final.parent / f".{self.final.name}.old-{os.getpid()}-spare"
-                os.replace(self.spare_path, old)
-                _remove_later(old)
             self.path.mkdir()
         return self
+
+    def _discard_spare(self) -> None:
+        """The spare folder is not to be used: removed in the background."""
+        if self.spare_path.exists():
+            old = self.final.parent / f".{self.final.name}.old-{os.getpid()}-spare"
+            os.replace(self.spare_path, old)
+            _remove_later(old)
 
     def __exit__(self, kind: type | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -138,6 +148,56 @@ class OutputWriter:
         os.replace(self.path, self.final)
         if old.exists():
             os.replace(old, self.spare_path)
+
+
+class OutputClone:
+    """A hard-link copy of the listed outputs of ``final``, made beside it in a thread.
+
+    A rebuild without a spare (the first after a cold build; a CI runner) works in it as
+    in a spare: its unchanged files are in place before rendering starts, instead of being
+    linked one by one after reading, which the clone overlaps.
+    """
+
+    def __init__(self, final: Path, files: Iterable[str], folders: Iterable[str]):
+        self.path = final.parent / f".{final.name}.clone-{os.getpid()}"
+        self._stop = threading.Event()
+        self._done: Path | None = None
+        self._thread = threading.Thread(target=self._make, daemon=True,
+                                        args=(final, list(files), list(folders)))
+        self._thread.start()
+
+    def _make(self, final: Path, files: list[str], folders: list[str]) -> None:
+        source, target = str(final), str(self.path)  # strings: 50,000 links and more
+        made: set[str] = set()
+        try:
+            os.mkdir(target)
+            for folder in filter(_inside, folders):
+                for dirpath, _, names in os.walk(os.path.join(source, folder)):
+                    rel = os.path.relpath(dirpath, source)
+                    files += [os.path.join(rel, name).replace(os.sep, "/") for name in names]
+            for rel in filter(_inside, files):
+                if self._stop.is_set():
+                    return
+                folder = rel.rpartition("/")[0]
+                if folder and folder not in made:
+                    os.makedirs(os.path.join(target, folder), exist_ok=True)
+                    made.add(folder)
+                os.link(os.path.join(source, rel), os.path.join(target, rel))
+        except OSError:  # a file gone from the output, or no hard links here
+            return
+        self._done = self.path
+
+    def result(self) -> Path | None:
+        """The finished clone, or None (nothing is left then)."""
+        self._thread.join()
+        if self._done is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+        return self._done
+
+    def discard(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def _inside(rel: str) -> bool:

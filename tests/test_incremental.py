@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+import ratsinfo_site.build as build_module
+from ratsinfo_site import write
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
+from ratsinfo_site.errors import BuildError
 from tests.helpers import REPO, checksums, copy_example, serve
 
 
@@ -147,6 +150,65 @@ def test_the_output_before_last_is_reused_without_touching_the_live_output(examp
     assert fragments(public) == fragments(cold)
     assert sorted(p.relative_to(public) for p in public.rglob("*") if p.is_dir()) == \
         sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_dir())  # no empty folder
+
+
+class RecordedClone(write.OutputClone):
+    """The build's copy of the live output, remembering what it gave."""
+
+    results: list[Path | None] = []
+
+    def result(self) -> Path | None:
+        done = super().result()
+        RecordedClone.results.append(done)
+        return done
+
+
+def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp_path,
+                                                               monkeypatch):
+    """Without an output before last, the live output is copied (hard links) while the
+    content is read, and the build works in the copy as in a spare."""
+    monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
+    RecordedClone.results = []
+    live = checksums(example / "public")
+    page = "beschluesse/2021-7-014/index.html"
+    unchanged = (example / "public" / page).stat().st_ino
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    result = run_build(example)
+    assert len(RecordedClone.results) == 1 and RecordedClone.results[0] is not None
+    assert 0 < result.rendered < result.pages / 2
+    public = example / "public"
+    assert "Zauberwortquokka" in (public / "beschluesse/2022-7-072/index.html").read_text()
+    assert (public / page).stat().st_ino == unchanged  # linked, not written
+    assert checksums(example / ".public.spare") == live  # the old output, untouched
+    assert not list(example.glob(".public.clone-*"))
+    cold = cold_copy(example, tmp_path) / "public"
+    assert site_files(public) == site_files(cold)
+    assert fragments(public) == fragments(cold)
+
+
+def test_a_file_gone_from_the_live_output_makes_the_copy_give_way(example: Path, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
+    RecordedClone.results = []
+    (example / "public/beschluesse/2021-7-014/index.html").unlink()  # by hand
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n", "\n---\n\nNeu.\n")
+    run_build(example)
+    assert RecordedClone.results == [None]  # not used: the build makes a new folder
+    assert not list(example.glob(".public.clone-*"))
+    public = example / "public"
+    assert (public / "beschluesse/2021-7-014/index.html").is_file()
+    assert site_files(public) == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_a_failed_rebuild_leaves_no_copy_of_the_output(example: Path):
+    live = checksums(example / "public")
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\ndate: kein Datum\n---\n")
+    with pytest.raises(BuildError):
+        run_build(example)
+    assert not list(example.glob(".public.clone-*"))
+    assert checksums(example / "public") == live
 
 
 def test_a_spare_without_its_manifest_is_not_trusted(example: Path, tmp_path):

@@ -103,12 +103,12 @@ def from_scratch(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return output(root / "public")
 
 
-def kill_when(root: Path, moment: str) -> Path:
+def kill_when(root: Path, moment: str, folder: str = ".public.tmp-*") -> Path:
     """Start a build, kill it and its workers with SIGKILL at ``moment``; the temp folder."""
     process = ratsinfo(root)
     try:
         while True:
-            temps = list(root.glob(".public.tmp-*"))
+            temps = list(root.glob(folder))
             if temps and MOMENTS[moment](temps[0]):
                 os.killpg(process.pid, signal.SIGKILL)
                 break
@@ -125,10 +125,8 @@ def kill_when(root: Path, moment: str) -> Path:
     return temps[0]
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS))
-def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
-        previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str):
-    root = tmp_path / "site"
+def moved(previous: Path, root: Path) -> Path:
+    """A copy of the previous site at ``root``, its cache saying so."""
     # Not .public.old-*: an untrusted spare, deleted in the background.
     shutil.copytree(previous, root, symlinks=True,
                     ignore=shutil.ignore_patterns(".public.old-*", ".public.tmp-*"))
@@ -136,6 +134,13 @@ def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
         cached = root / ".ratsinfo-cache" / name
         cached.write_text(cached.read_text("utf-8").replace(json.dumps(str(previous))[1:-1],
                                                             json.dumps(str(root))[1:-1]))
+    return root
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
+        previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str):
+    root = moved(previous, tmp_path / "site")
     before = checksums(root / "public")
     edit(root)
 
@@ -146,6 +151,22 @@ def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
     assert checksums(root / "public") == before
     build(root)
     assert not list(root.glob(".public.tmp-*")), "a stale temporary folder was left"
+    assert output(root / "public") == from_scratch
+
+
+def test_a_build_killed_while_copying_the_live_output_loses_nothing(
+        previous: Path, from_scratch: dict[str, object], tmp_path: Path):
+    """Without an output before last (a CI runner), the build copies public/ while it reads
+    (see write.OutputClone); killed then, public/ is as it was and the next build recovers."""
+    root = moved(previous, tmp_path / "site")
+    (root / ".ratsinfo-cache" / "spare.json").unlink()
+    before = checksums(root / "public")
+    edit(root)
+    stale = kill_when(root, "the temporary folder was just made", ".public.clone-*")
+    assert stale.is_dir()
+    assert checksums(root / "public") == before
+    build(root)
+    assert not list(root.glob(".public.clone-*")), "a stale copy was left"
     assert output(root / "public") == from_scratch
 
 
