@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link to ``source`` (cheap, same bytes), or a copy where links are impossible."""
+def link_or_copy(source: Path, target: Path, symbolic: bool = False) -> None:
+    """A hard link to ``source`` (cheap, same bytes), or a symbolic one (which may cross
+    file systems; ``source`` absolute), or a copy where links are impossible."""
     try:
-        os.link(source, target)
+        if symbolic:
+            target.symlink_to(source)
+        else:
+            os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
 

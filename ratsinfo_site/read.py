@@ -98,7 +98,8 @@ def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
 
 def parse_source(source: Source, files_dir: Path, store: TextStore | None = None) -> Parsed:
     """Read and check one file; a resolution's long texts go to ``store`` when given."""
-    doc = read_document(source.path, source.shown, source.path.read_bytes())
+    path = source.path
+    doc = read_document(path, source.shown, path.read_bytes())
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
         if record is not None and store is not None:

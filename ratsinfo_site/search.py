@@ -39,21 +39,14 @@ STAGING_ROOT = Path("/dev/shm")
 
 def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
     """Links to the part's pages, at their addresses, in a folder of their own."""
+    site = site.absolute()  # the staging folder may be elsewhere (see STAGING_ROOT)
     for page in part.pages:
         target = staging / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        _symlink_or_copy((site / page).absolute(), target)
+        link_or_copy(site / page, target, symbolic=True)  # Pagefind reads through it
     sentinel = staging / f"{BUNDLE}-{part.name}" / "index.html"
     sentinel.parent.mkdir(parents=True, exist_ok=True)
     sentinel.write_text(_sentinel(language), encoding="utf-8")
-
-
-def _symlink_or_copy(source: Path, target: Path) -> None:
-    """A symbolic link (Pagefind reads through it), or a copy where links are impossible."""
-    try:
-        target.symlink_to(source)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _staging_root() -> str | None:

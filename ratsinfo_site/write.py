@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -36,7 +36,7 @@ class OutputWriter:
         self.path = final.parent / f".{final.name}.tmp-{os.getpid()}"
         self.spare_path = final.parent / f".{final.name}.{SPARE}"
         self._spare = spare
-        self._reused = clone or self.spare_path  # a clone (see OutputClone) holds ``spare``
+        self._clone = clone  # holds the files of ``spare`` instead of the spare folder
         self._written: set[str] = set()
         self._folders: set[str] = set()  # made already: no mkdir call per file
         self._existing: set[str] = set()  # files in the reused spare
@@ -44,13 +44,14 @@ class OutputWriter:
     def __enter__(self) -> OutputWriter:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         recover(self.final)
+        reused = self._clone or self.spare_path
         for stale in self.final.parent.glob(f".{self.final.name}.*-*"):
-            if stale != self._reused:
+            if stale != reused:
                 shutil.rmtree(stale, ignore_errors=True)
-        if self._reused != self.spare_path or self._spare is None:
+        if self._clone is not None or self._spare is None:
             self._discard_spare()
-        if self._spare is not None and self._reused.is_dir():
-            os.replace(self._reused, self.path)
+        if self._spare is not None and reused.is_dir():
+            os.replace(reused, self.path)
             self._existing = set(filter(_inside, self._spare))  # the cache is not trusted
             self._folders = {rel[:i] for rel in self._existing
                              for i, c in enumerate(rel) if c == "/"}
@@ -161,7 +162,7 @@ class OutputClone:
     def __init__(self, final: Path, files: Iterable[str], folders: Iterable[str]):
         self.path = final.parent / f".{final.name}.clone-{os.getpid()}"
         self._stop = threading.Event()
-        self._done: Path | None = None
+        self._complete = False
         self._thread = threading.Thread(target=self._make, daemon=True,
                                         args=(final, list(files), list(folders)))
         self._thread.start()
@@ -171,11 +172,9 @@ class OutputClone:
         made: set[str] = set()
         try:
             os.mkdir(target)
-            for folder in filter(_inside, folders):
-                for dirpath, _, names in os.walk(os.path.join(source, folder)):
-                    rel = os.path.relpath(dirpath, source)
-                    files += [os.path.join(rel, name).replace(os.sep, "/") for name in names]
-            for rel in filter(_inside, files):
+            below = [rel for folder in filter(_inside, folders)
+                     for rel in _files_below(source, folder)]
+            for rel in [*filter(_inside, files), *below]:
                 if self._stop.is_set():
                     return
                 folder = rel.rpartition("/")[0]
@@ -185,19 +184,26 @@ class OutputClone:
                 os.link(os.path.join(source, rel), os.path.join(target, rel))
         except OSError:  # a file gone from the output, or no hard links here
             return
-        self._done = self.path
+        self._complete = True
 
     def result(self) -> Path | None:
         """The finished clone, or None (nothing is left then)."""
         self._thread.join()
-        if self._done is None:
+        if not self._complete:
             shutil.rmtree(self.path, ignore_errors=True)
-        return self._done
+        return self.path if self._complete else None
 
     def discard(self) -> None:
         self._stop.set()
         self._thread.join()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _files_below(source: str, folder: str) -> Iterator[str]:
+    """The files below ``source/folder``, as paths relative to ``source``."""
+    for dirpath, _, names in os.walk(os.path.join(source, folder)):
+        rel = os.path.relpath(dirpath, source).replace(os.sep, "/")
+        yield from (f"{rel}/{name}" for name in names)
 
 
 def _inside(rel: str) -> bool:
