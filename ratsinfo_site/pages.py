@@ -107,8 +107,8 @@ def _listed(urls: Urls, kind: str, title: str, items: Sequence[Any], url: str, s
 
 
 SEARCH_LABELS = (
-    "results_count", "results_none", "results_hint", "searching", "search_failed",
-    "direct_hit", "filters_reset",
+    "results_count", "results_at_least", "results_none", "results_hint", "searching",
+    "search_failed", "direct_hit", "filters_reset",
 )
 FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
 
@@ -120,6 +120,7 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]
         # newest part first: it is the primary index, the others are merged into it
         "parts": [{"path": urls.href(f"pagefind/{part.name}/"), "exponent": BITS * k}
                   for k, part in reversed(list(enumerate(parts)))],
+        "bits": BITS,
         "base": urls.base_path,
         "language": t.language,
         "contentLanguage": "" if t.language == CONTENT_LANGUAGE else CONTENT_LANGUAGE,

@@ -1,11 +1,11 @@
 """How the search index is split: parts by date, so Pagefind's memory stays bounded.
 
 Pagefind's memory grows with the pages of one index (about 0.4 MB a page), and every
-part costs the browser an index chunk (about 30 KB) per query word. So the indexed pages
-(resolutions and sessions) are cut by date into as few parts as fit ``MAX_PART_PAGES``:
-whole months, oldest first, a part closed when the next month would not fit. The browser
-merges the parts (see theme/static/search.js); a part whose pages did not change is
-reused as it is.
+part the browser searches costs it an index chunk (about 30 KB) per query word. So the
+indexed pages (resolutions and sessions) are cut by date into parts of whole months,
+oldest first, a part closed when the next month would not fit ``MAX_PART_PAGES``. The
+browser searches the parts in date order, only as many as it needs for the results on
+screen (see theme/static/search.js); a part whose pages did not change is reused as it is.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-MAX_PART_PAGES = 2500  # with the sentinel, positions stay below 2**BITS
+MAX_PART_PAGES = 1000
 # Each part's scores are scaled by 2**(BITS * k), so that a date-sorted search over all
-# parts comes out in global date order (see search.js). Positions stay below 2**BITS.
+# parts comes out in global date order (see search.js). Positions stay below 2**BITS
+# (with the sentinel) up to 4,094 pages a part, and the scores within a float's range
+# (2**1023) up to MAX_PARTS parts: a larger archive gets larger parts.
 BITS = 12
+MAX_PARTS = 80
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,17 @@ def _name(first: tuple[int, int], last: tuple[int, int]) -> str:
 def plan_parts(dated_pages: list[tuple[dt.date, str]]) -> list[Part]:
     """Split the indexed pages into parts of whole months, oldest first.
 
-    A month with more than ``MAX_PART_PAGES`` pages alone is cut by date into pieces
-    (``2019-03-1``, ``2019-03-2``, …).
+    A month with more pages than a part holds is cut by date into pieces (``2019-03-1``,
+    ``2019-03-2``, …). Parts hold ``MAX_PART_PAGES`` pages, or twice, four times … as
+    many where that would give more than ``MAX_PARTS`` parts.
     """
+    size = MAX_PART_PAGES
+    while len(parts := _pack(dated_pages, size)) > MAX_PARTS:
+        size *= 2
+    return parts
+
+
+def _pack(dated_pages: list[tuple[dt.date, str]], size: int) -> list[Part]:
     by_month: dict[tuple[int, int], list[tuple[dt.date, str]]] = defaultdict(list)
     for date, page in dated_pages:
         by_month[(date.year, date.month)].append((date, page))
@@ -54,14 +65,14 @@ def plan_parts(dated_pages: list[tuple[dt.date, str]]) -> list[Part]:
 
     for month in sorted(by_month):
         pages = by_month[month]
-        if len(pages) > MAX_PART_PAGES:
+        if len(pages) > size:
             close()
             ordered = sorted(pages)
-            for n, start in enumerate(range(0, len(ordered), MAX_PART_PAGES), 1):
-                piece = ordered[start:start + MAX_PART_PAGES]
+            for n, start in enumerate(range(0, len(ordered), size), 1):
+                piece = ordered[start:start + size]
                 parts.append(Part(f"{_name(month, month)}-{n}", tuple(sorted(p for _, p in piece))))
             continue
-        if sum(len(by_month[m]) for m in group) + len(pages) > MAX_PART_PAGES:
+        if sum(len(by_month[m]) for m in group) + len(pages) > size:
             close()
         group.append(month)
     close()

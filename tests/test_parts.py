@@ -45,3 +45,11 @@ def test_every_page_in_exactly_one_part():
     listed = [page for p in planned for page in p.pages]
     assert sorted(listed) == sorted(page for _, page in dated)
     assert len({p.name for p in planned}) == len(planned)
+
+
+def test_a_huge_archive_gets_larger_parts_not_more_than_the_scores_can_order(monkeypatch):
+    monkeypatch.setattr(parts, "MAX_PARTS", 6)
+    planned = plan_parts(pages({f"{2000 + i // 12}-{1 + i % 12:02d}": 9 for i in range(120)}))
+    assert len(planned) <= 6  # 1,080 pages in parts of 10 would be 120 parts
+    assert sum(len(p.pages) for p in planned) == 1080
+    assert [p.name for p in planned] == sorted(p.name for p in planned)  # still in date order

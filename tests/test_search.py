@@ -199,8 +199,9 @@ def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys)
         assert titles(search(page, base, "Vorlage")) == ["Öffentliche Vorlage"]
 
 
-def test_results_from_several_index_parts_come_in_date_order(page, site: Site, capsys,
-                                                              monkeypatch, tmp_path):
+@pytest.fixture
+def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
+    """An archive of 37 papers over four years, indexed in parts of at most 12 pages."""
     import ratsinfo_site.parts as parts
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
     staging = tmp_path / "staging"
@@ -215,23 +216,79 @@ def test_results_from_several_index_parts_come_in_date_order(page, site: Site, c
     assert site.run("build", capsys=capsys).code == 0
     assert len(list((site.public / "pagefind").iterdir())) >= 4
     assert list(staging.iterdir()) == []  # each part's links to its pages are gone
+    return site
 
-    def dates() -> list[str]:
-        found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
-        return [f"{m[3]}-{m[2]}-{m[1]}" for m in found if m]
 
-    with serve(site.public) as base:
+def dates(page) -> list[str]:
+    """The dates of the result cards on screen, as ISO dates."""
+    found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
+    return [f"{m[3]}-{m[2]}-{m[1]}" for m in found if m]
+
+
+def test_results_from_several_index_parts_come_in_date_order(page, parted):
+    with serve(parted.public) as base:
         search(page, base, "Radwegeplanung")
-        newest = dates()
+        newest = dates(page)
         assert count(page) == 37 and len(newest) == 37  # 36 titles and the Beirat, all shown
         assert newest == sorted(newest, reverse=True) and newest[0].startswith("2022")
         page.select_option("#search-sort", "asc")
         page.wait_for_url(re.compile(r"sort=asc"))
         wait_for_results(page)
-        oldest = dates()
-        assert oldest == sorted(oldest) and oldest[0].startswith("2019")
+        show_all(page)
+        oldest = dates(page)
+        assert count(page) == 37 and oldest == sorted(oldest) and oldest[0].startswith("2019")
         # only one part has this word; the others' prefix match "radwegeplanung" is no hit
         assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]
+
+
+def parts_loaded(requested: list[str]) -> set[str]:
+    """The index parts whose metadata the browser has downloaded."""
+    return {url.split("/pagefind/")[1].split("/")[0] for url in requested
+            if url.endswith(".pf_meta")}
+
+
+@pytest.mark.parametrize("sort,first_year", [("", "2022"), ("&sort=asc", "2019")])
+def test_on_a_phone_a_common_word_is_answered_from_the_first_parts_in_order(
+        page, parted, sort, first_year):
+    page.set_viewport_size({"width": 375, "height": 800})  # the filter box starts closed
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    every = {p.name for p in (parted.public / "pagefind").iterdir()}
+    with serve(parted.public) as base:
+        page.goto(f"{base}suche/?q=Radwegeplanung{sort}")
+        status = wait_for_results(page)
+        first = dates(page)
+        assert len(first) == 10 and first[0].startswith(first_year)
+        assert first == sorted(first, reverse=not sort)
+        assert re.match(r"Mindestens (\d+) Treffer für „Radwegeplanung“", status)
+        assert 10 <= int(re.search(r"\d+", status)[0]) < 37
+        assert 0 < len(parts_loaded(requested)) < len(every)
+        show_all(page)  # paging on searches the older (or newer) parts
+        assert count(page) == 37 and parts_loaded(requested) == every
+        assert dates(page) == sorted(dates(page), reverse=not sort)
+        assert dates(page)[:10] == first
+        assert page.errors == []
+
+
+def test_opening_the_filter_box_searches_every_part_and_counts_exactly(page, parted):
+    page.set_viewport_size({"width": 375, "height": 800})
+    with serve(parted.public) as base:
+        page.goto(f"{base}suche/?q=Radwegeplanung")
+        assert wait_for_results(page).startswith("Mindestens")
+        page.click("#search-filter-box summary")
+        page.get_by_label("2019 (9)").wait_for()  # counts over the whole archive
+        assert page.get_by_label("2020 (10)").is_visible()  # with the Beirat
+        page.wait_for_function("() => /^37 Treffer/.test("
+                               "document.getElementById('search-status').textContent)")
+        assert len(results(page)) == 10 and page.locator("#search-more").is_visible()
+        show_all(page)
+        assert len(results(page)) == 37
+
+
+def test_a_reference_in_the_oldest_part_is_found_and_pinned(page, parted):
+    with serve(parted.public) as base:
+        found = search(page, base, "2019/32")
+        assert found[0]["pinned"] and found[0]["title"] == "Radwegeplanung 32"
 
 
 def test_without_a_folder_in_memory_the_pages_are_staged_in_the_temporary_folder(

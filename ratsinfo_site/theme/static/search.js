@@ -19,7 +19,9 @@ filterDetails.open = window.matchMedia("(min-width: 40.01rem)").matches;
 let pagefind = null;
 let filterCounts = false; // whether Pagefind holds every filter chunk (needed for counts)
 let shown = 0;
-let current = [];
+let current = []; // the results known so far, in order
+let complete = false; // whether every index part has been searched for them
+let found = null; // Pagefind's last answer (its filter counts)
 let runId = 0;
 
 function readState() {
@@ -100,12 +102,21 @@ function resultNode(data, pinned) {
 }
 
 async function showMore() {
+  const id = runId;
+  if (!complete && shown + PAGE > current.length) {
+    more.disabled = true;
+    await collect(readState(), shown + PAGE, id);
+    more.disabled = false;
+    if (id !== runId) return;
+    announce(readState());
+  }
   const batch = current.slice(shown, shown + PAGE);
   const data = await Promise.all(batch.map(dataOf));
+  if (id !== runId) return;
   list.append(...batch.map((item, i) => resultNode(data[i], item.pinned))
     .filter((node, i) => !(data[i].meta || {}).sentinel));
   shown += batch.length;
-  more.hidden = shown >= current.length;
+  more.hidden = complete && shown >= current.length;
 }
 
 function renderFilters(state, counts) {
@@ -155,29 +166,61 @@ async function run() {
     return;
   }
   status.textContent = t.searching;
-  const filters = pagefindFilters(state);
   try {
-    pagefind = pagefind || await loadPagefind();
-    // One search over all index parts: their scores are scaled (see loadPagefind) so that
-    // this order is the date order over the whole archive.
-    const sorted = await pagefind.search(state.q, { filters, sort: { date: state.sort } });
+    // A reference ("2021/7/014") may be anywhere in the archive: it is pinned first only
+    // when every part has been searched.
+    await collect(state, /\d/.test(state.q) ? Infinity : PAGE, id);
     if (id !== runId) return;
-    current = await matching(sorted.results, state.q);
     if (/\d/.test(state.q)) await pinReference(current, state.q);
     if (id !== runId) return;
     shown = 0;
-    if (filterCounts) renderFilters(state, sorted.filters);
+    if (filterCounts) renderFilters(state, found.filters);
     await showMore();
     if (id !== runId) return;
     // The status changes last: once it says how many, the results are on screen.
-    status.textContent = current.length
-      ? t.results_count.replace("{count}", current.length).replace("{query}", state.q)
-      : t.results_none.replace("{query}", state.q);
+    announce(state);
     if (!filterCounts) await showFilters(state, id);
   } catch (error) {
     console.error(error);
     status.textContent = t.search_failed;
   }
+}
+
+function announce(state) {
+  const count = complete ? t.results_count : t.results_at_least;
+  status.textContent = current.length || !complete
+    ? count.replace("{count}", current.length).replace("{query}", state.q)
+    : t.results_none.replace("{query}", state.q);
+}
+
+// The index parts in the order of the sort: newest first, or oldest first.
+const inOrder = (sort) => (sort === "asc" ? [...config.parts].reverse() : config.parts);
+
+// Search the parts in the order of the sort, one more at a time, until ``need`` results
+// are known or every part has been searched. The parts searched first come first in that
+// order, so their results are the beginning of the whole list: a common word is answered
+// from the newest part alone, and a phone downloads little.
+async function collect(state, need, id) {
+  const order = inOrder(state.sort);
+  for (;;) {
+    const next = order.findIndex((part) => !loaded.has(part.path));
+    const ready = next === -1 ? order.length : next;
+    if (ready > 0) {
+      found = await searchLoaded(state);
+      if (id !== runId) return;
+      const searched = new Set(order.slice(0, ready).map((p) => p.exponent / config.bits));
+      current = await matching(found.results.filter((r) => searched.has(partOf(r))), state.q);
+      complete = ready === order.length;
+      if (complete || current.length >= need) return;
+    }
+    await merge(order[ready]);
+  }
+}
+
+// One search over every part loaded, once those still loading are ready.
+async function searchLoaded(state) {
+  await Promise.all(merged.values());
+  return pagefind.search(state.q, { filters: pagefindFilters(state), sort: { date: state.sort } });
 }
 
 function pagefindFilters(state) {
@@ -186,41 +229,57 @@ function pagefindFilters(state) {
   return filters;
 }
 
-// Counts per filter value need every filter chunk of every index part (about 25 KB a
-// part): they are loaded only once the filter box is open (on wide screens it opens
-// by itself) or a filter is set, and after the results are on screen.
+// Counts per filter value need every part and every filter chunk of it (about 25 KB a
+// part): they are loaded only once the filter box is open (on wide screens it opens by
+// itself) or a filter is set, and after the first results are on screen. Every part
+// searched, the count of results is exact.
 async function showFilters(state, id) {
   if (!filterDetails.open && !Object.keys(state.filters).length) {
     filterDetails.hidden = current.length === 0;
     return;
   }
+  await Promise.all(config.parts.map(merge));
   if (!filterCounts) {
     await pagefind.filters();
     filterCounts = true;
   }
+  if (id !== runId) return;
   filterDetails.open = true; // a filter set in the address is shown, also on a phone
-  const again = await pagefind.search(state.q, { filters: pagefindFilters(state),
-    sort: { date: state.sort } });
-  if (id === runId) renderFilters(state, again.filters);
+  if (complete) found = await searchLoaded(state);
+  else await collect(state, Infinity, id);
+  if (id !== runId) return;
+  renderFilters(state, found.filters);
+  announce(state);
+  more.hidden = shown >= current.length;
 }
 
-// The index comes in parts by date (newest first in config.parts). The newest is the
-// primary index; the others are merged into it. Each part's scores are multiplied by
-// 2**exponent: a date-sorted score is a position within its part (below 2**12), so the
-// products order all results by part, then by date within the part.
-async function loadPagefind() {
-  const [primary, ...others] = config.parts;
-  const module = await import(primary.path + "pagefind.js");
-  await module.options({ basePath: primary.path, baseUrl: config.base,
-    indexWeight: 2 ** primary.exponent });
-  await module.init();
-  await Promise.all(others.map((part) => module.mergeIndex(part.path,
-    { baseUrl: config.base, indexWeight: 2 ** part.exponent })));
-  return module;
+// The index comes in parts by date (newest first in config.parts), each loaded only when
+// a search needs it (see collect). The first part loaded is Pagefind's primary index;
+// the others are merged into it. Each part's scores are multiplied by 2**exponent: a
+// date-sorted score is a position within its part (below 2**bits), so the products order
+// all results by part, then by date within the part.
+const merged = new Map(); // part path → the promise of its loading
+const loaded = new Set(); // the paths of the parts loaded
+let primary = null; // the promise of the first part's loading
+
+function merge(part) {
+  if (!merged.has(part.path)) {
+    const weight = { baseUrl: config.base, indexWeight: 2 ** part.exponent };
+    const loading = primary
+      ? primary.then(() => pagefind.mergeIndex(part.path, weight))
+      : (primary = (async () => {
+        const module = await import(part.path + "pagefind.js");
+        await module.options({ basePath: part.path, ...weight });
+        await module.init();
+        pagefind = module;
+      })());
+    merged.set(part.path, loading.then(() => { loaded.add(part.path); }));
+  }
+  return merged.get(part.path);
 }
 
-// A result's part, from its score: position (1 to 4095) times 2**(12 * part).
-const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / 12);
+// A result's part, from its score: position (1 to 2**bits - 1) times 2**(bits * part).
+const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / config.bits);
 const words = (text) => squash(text).length ? text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u)
   .filter(Boolean) : [];
 
