@@ -35,7 +35,7 @@ from ratsinfo_site.urls import Urls  # noqa: E402
 from tests.helpers import serve  # noqa: E402
 
 QUERIES = {"example": ["Integration", "Kreislaufwirtschaftsplan"],
-           "generated": ["Haushaltssatzung", "Breitbandausbau"]}
+           "generated": ["Haushaltssatzung", "Breitbandausbau", "Schulentwicklungsplanung"]}
 
 
 def site_root(size: str, work: Path) -> Path:

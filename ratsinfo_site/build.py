@@ -132,6 +132,9 @@ def build(config: SiteConfig, use_cache: bool = True,
     with OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned) as out:
         rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                 prints, previous, manifest, out, cache_dir, report)
+        page_count = len(pages)
+        page_urls = [page.url for page in pages if page.kind != "redirect"]
+        del pages  # every page's objects (JSON-LD, citation …) freed before Pagefind runs
         clock.lap("render")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
@@ -148,7 +151,7 @@ def build(config: SiteConfig, use_cache: bool = True,
             for path, source in _copied_files(archive, urls):  # not read into memory
                 out.copy(path, source)
                 manifest.copies.append(path)
-            made = _write_data(_data_files(archive, urls, t, config, pages), prints,
+            made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
                                previous, manifest, out)
             clock.lap("data")
             indexed = search.result()
@@ -157,11 +160,11 @@ def build(config: SiteConfig, use_cache: bool = True,
     counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
               "committees": len(archive.committees), "topics": len(archive.topics)}
     manifest.inputs = inputs
-    manifest.summary = {"counts": counts, "pages": len(pages),
+    manifest.summary = {"counts": counts, "pages": page_count,
                         "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
     manifest.save(cache_dir, previous)
     clock.lap("write")
-    return BuildResult(counts, tuple(warnings), len(pages), rendered, made, len(indexed),
+    return BuildResult(counts, tuple(warnings), page_count, rendered, made, len(indexed),
                        clock.total(), dict(clock.laps))
 
 
@@ -250,10 +253,9 @@ def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
 
 
 def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
-                pages: list[Page]) -> list[DataFile]:
+                page_urls: list[str]) -> list[DataFile]:
     """Feeds, exports and the OParl export; each made only when its inputs changed."""
     files = []
-    page_urls = [page.url for page in pages if page.kind != "redirect"]
     files += feed_files(archive, urls, t, config)
     files += export_files(archive, urls, t, config, page_urls)
     files += oparl_files(archive, urls, t, config)

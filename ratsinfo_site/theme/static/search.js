@@ -104,9 +104,12 @@ function resultNode(data, pinned) {
 async function showMore() {
   const id = runId;
   if (!complete && shown + PAGE > current.length) {
-    more.disabled = true;
-    await collect(readState(), shown + PAGE, id);
-    more.disabled = false;
+    more.disabled = true; // the next parts load: one press is enough
+    try {
+      await collect(readState(), shown + PAGE, id);
+    } finally {
+      more.disabled = false;
+    }
     if (id !== runId) return;
     announce(readState());
   }
@@ -343,7 +346,10 @@ sortSelect.addEventListener("change", () => {
   writeState(state);
   run();
 });
-more.addEventListener("click", () => showMore());
+more.addEventListener("click", () => showMore().catch((error) => {
+  console.error(error);
+  status.textContent = t.search_failed;
+}));
 filterDetails.addEventListener("toggle", () => {
   if (filterDetails.open && !filterCounts && pagefind && readState().q) {
     showFilters(readState(), runId).catch((error) => console.error(error));
