@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,17 +121,27 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
 class RecordCache:
     """Parsed files of the last build, keyed by path; valid for one version of the code.
 
-    Resolutions' long texts live in ``store`` (see store.py): beside the cache, or for a
-    build without a cache in a folder of the process.
+    Kept in ``SHARDS`` files by a checksum of the path, so that a build that parsed a few
+    files writes only the files that hold them. Resolutions' long texts live in ``store``
+    (see store.py): beside the cache, or for a build without a cache in a folder of the
+    process.
     """
 
+    SHARDS = 32
+
     def __init__(self, folder: Path | None, code: str):
-        self.file = folder / "records.pickle" if folder else None
+        self.folder = folder / "records" if folder else None
         self.store = TextStore(folder / "texts", code) if folder else temporary_store(code)
         self.code = code
-        stored = read_cache(self.file, code) if self.file else None
-        self.entries: dict[str, tuple[int, int, Parsed]] = \
-            stored if isinstance(stored, dict) else {}
+        self.entries: dict[str, tuple[int, int, Parsed]] = {}
+        for n in range(self.SHARDS) if self.folder else ():
+            stored = read_cache(self._shard(n), code)
+            if isinstance(stored, dict):
+                self.entries.update(stored)
+
+    def _shard(self, n: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{n:02d}.pickle"
 
     def lookup(self, source: Source) -> Parsed | None:
         """The cached result when neither the file nor its attachments changed."""
@@ -154,11 +165,25 @@ class RecordCache:
         return parsed
 
     def save(self, parsed: dict[Source, Parsed]) -> None:
-        if not self.file:
+        """Store what was parsed; only the files whose entries changed are written."""
+        if not self.folder:
             return
-        write_cache(self.file, self.code,
-                    {s.file: (s.size, s.mtime_ns, p) for s, p in parsed.items()})
+        shards: list[dict[str, tuple[int, int, Parsed]]] = [{} for _ in range(self.SHARDS)]
+        changed = {self._number(key) for key in self.entries.keys() - {s.file for s in parsed}}
+        for source, result in parsed.items():
+            entry = (source.size, source.mtime_ns, result)
+            n = self._number(source.file)
+            shards[n][source.file] = entry
+            old = self.entries.get(source.file)
+            if old is None or old[:2] != entry[:2] or old[2] is not result:
+                changed.add(n)
+        for n in sorted(changed):
+            write_cache(self._shard(n), self.code, shards[n])
+        (self.folder.parent / "records.pickle").unlink(missing_ok=True)  # before the shards
         self.store.prune({text.path for p in parsed.values() for text in _stored(p.record)})
+
+    def _number(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.SHARDS
 
 
 def _stored(record: Any) -> list[StoredText]:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ratsinfo_site.build import CACHE, build, read_archive
 from ratsinfo_site.config import load_config
+from ratsinfo_site.read import RecordCache, code_digest
 from ratsinfo_site.store import StoredMarkup, StoredText, TextStore
 from tests.helpers import copy_example
 
@@ -40,7 +41,7 @@ def test_records_keep_handles_and_a_small_cache(tmp_path: Path):
     seed = next(r for r in archive.resolutions if r.reference == "2021/7/014")
     assert isinstance(seed.body, StoredMarkup) and isinstance(seed.text, StoredText)
     assert "Integrationskonzept" in str(seed.text)
-    cache = (root / CACHE / "records.pickle").stat().st_size
+    cache = sum(p.stat().st_size for p in (root / CACHE / "records").glob("*.pickle"))
     texts = sum(p.stat().st_size for p in (root / CACHE / "texts").glob("*.txt"))
     assert cache < texts  # the cache holds names, the texts folder the words
 
@@ -58,3 +59,29 @@ def test_a_lost_texts_folder_is_read_anew(tmp_path: Path):
     seed = next(r for r in archive.resolutions if r.reference == "2021/7/014")
     assert "Integrationskonzept" in str(seed.body)  # parsed again, not a dangling name
     assert (root / "public/beschluesse/2021-7-014/index.html").read_bytes() == page
+
+
+def test_a_rebuild_after_one_edit_rewrites_only_the_cache_file_that_holds_it(tmp_path: Path):
+    root = copy_example(tmp_path / "site").root
+    edited = root / "content/resolutions/2022/2022-7-072.md"
+    extra = root / "content/resolutions/2022/2022-9-999.md"
+    extra.write_text(edited.read_text(encoding="utf-8").replace("2022/7/072", "2022/9/999"),
+                     encoding="utf-8")
+    with contextlib.chdir(root):
+        build(load_config())
+        shards = sorted((root / CACHE / "records").glob("*.pickle"))
+        before = {p.name: p.stat().st_ino for p in shards}  # a rewritten file: a new inode
+        assert len(shards) > 5  # the example's files spread over many
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nNachtrag.\n",
+                          encoding="utf-8")
+        build(load_config())
+        after = {p.name: p.stat().st_ino for p in shards}
+        assert len([name for name in before if before[name] != after[name]]) == 1
+        extra.unlink()
+        build(load_config())
+        archive, _ = read_archive(load_config(), root / CACHE)
+    keys = RecordCache(root / CACHE, code_digest()).entries
+    assert any(key.endswith("2022-7-072.md") for key in keys)
+    assert not any(key.endswith("2022-9-999.md") for key in keys)  # its entry is gone
+    assert "Nachtrag" in str(next(r for r in archive.resolutions
+                                  if r.reference == "2022/7/072").text)
