@@ -117,7 +117,7 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]
     """What the search page's script needs: index parts, filter names, labels."""
     m = t.messages
     return {
-        # newest part first: it is the primary index, the others are merged into it
+        # newest first; the page searches them in the order of its sort (see search.js)
         "parts": [{"path": urls.href(f"pagefind/{part.name}/"), "exponent": BITS * k}
                   for k, part in reversed(list(enumerate(parts)))],
         "bits": BITS,
