@@ -23,7 +23,9 @@ ATTACHMENT_INDEX_CHARS = 60_000
 _cache_dir: Path | None = None  # set by prepare(): where extracted texts are kept
 
 
-@lru_cache(maxsize=4096)
+# A few texts in memory, for a file that several resolutions list (a session's minutes):
+# each worker kept up to 4,096 texts of up to MAX_ATTACHMENT_CHARS, 0.8 G characters.
+@lru_cache(maxsize=32)
 def attachment_text(path: Path, size: int, mtime_ns: int) -> str:
     """The text of a PDF attachment ('' for other files or a PDF without text).
 
