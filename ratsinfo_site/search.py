@@ -82,27 +82,25 @@ def _prune(output: Path) -> None:
 
 async def _index(site: Path, parts: list[Part], language: str,
                  seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
-    for done, part in enumerate(parts, 1):
-        output = site / BUNDLE / part.name
-        if part.name in seeds:
-            _seed(seeds[part.name], output)
-        with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
-                                         dir=_staging_root()) as staging:
-            _stage(site, part, Path(staging), language)
-            # A Pagefind process of its own for each part: one process's memory grew
-            # part by part (deleting each index kept 456 MB after one part of 1,000 pages,
-            # 521 MB after 12, ~700 MB after 60); a new process costs a few milliseconds.
-            async with PagefindService() as service:
+    async with PagefindService() as service:
+        for done, part in enumerate(parts, 1):
+            output = site / BUNDLE / part.name
+            if part.name in seeds:
+                _seed(seeds[part.name], output)
+            with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
+                                             dir=_staging_root()) as staging:
+                _stage(site, part, Path(staging), language)
                 config = IndexConfig(output_path=str(output), force_language=language)
                 index = await service.create_index(config)
                 await index.add_directory(staging)
                 await index.write_files()
-        if part.name in seeds:
-            _prune(output)
-        for name in UNUSED:
-            (output / name).unlink(missing_ok=True)
-        if progress:
-            progress(done)
+                await index.delete_index()  # frees the part's memory before the next one
+            if part.name in seeds:
+                _prune(output)
+            for name in UNUSED:
+                (output / name).unlink(missing_ok=True)
+            if progress:
+                progress(done)
 
 
 def build_search_index(site: Path, language: str, parts: list[Part],

@@ -219,6 +219,17 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
     return site
 
 
+def test_every_index_part_is_written_whole(parted):
+    """A part whose entry or metadata file is cut short makes the browser's search fail."""
+    import json
+    for part in (parted.public / "pagefind").iterdir():
+        entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
+        assert gzip.decompress(meta.read_bytes()), part.name
+        empty = [f.name for f in part.rglob("*") if f.is_file() and f.stat().st_size == 0]
+        assert empty == [], part.name
+
+
 def dates(page) -> list[str]:
     """The dates of the result cards on screen, as ISO dates."""
     found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]
