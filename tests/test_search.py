@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import tempfile
 from urllib.parse import quote
@@ -221,7 +222,6 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
 
 def test_every_index_part_is_written_whole(parted):
     """A part whose entry or metadata file is cut short makes the browser's search fail."""
-    import json
     for part in (parted.public / "pagefind").iterdir():
         entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
         meta = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
