@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import os
 import shutil
 import tempfile
+import time
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,9 +83,61 @@ def _prune(output: Path) -> None:
                 path.unlink()
 
 
+# Pagefind answers that a part is written while the last bytes of its files may still be
+# on their way to disk (each file's write is handed to a background thread), and ending
+# its process then cuts them short: a part whose entry file was left empty made the
+# browser's search fail. So the process ends only when every file of the part is whole.
+SETTLE_SECONDS = 60.0
+COMPRESSED = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter")
+
+
+async def _scripts(service: PagefindService, language: str) -> dict[str, bytes]:
+    """Pagefind's files that are the same in every part (its scripts), as it makes them."""
+    index = await service.create_index(IndexConfig(force_language=language))
+    await index.add_html_file(content=_sentinel(language), url="/")
+    files = await index.get_files()
+    await index.delete_index()
+    return {file["path"]: file["content"] for file in files
+            if file["path"].endswith(".js") or file["path"].endswith(".css")}
+
+
+def _whole(path: Path, name: str, scripts: dict[str, bytes]) -> bool:
+    """Whether a file of a part has all its bytes: gzip checks its own length and sum."""
+    data = path.read_bytes()
+    if not data:
+        return False
+    if name.endswith(COMPRESSED) or (name.startswith("wasm.") and name.endswith(".pagefind")):
+        try:
+            gzip.decompress(data)
+        except (EOFError, OSError, zlib.error):
+            return False
+        return True
+    if name.endswith(".json"):
+        try:
+            json.loads(data)
+        except ValueError:
+            return False
+        return True
+    return scripts.get(name, data) == data
+
+
+async def _settle(output: Path, scripts: dict[str, bytes],
+                  seconds: float = SETTLE_SECONDS) -> None:
+    """Wait until every file of the part in ``output`` is whole; an error after ``seconds``."""
+    pending = [path for path in output.rglob("*") if path.is_file()]
+    deadline = time.monotonic() + seconds
+    while pending := [p for p in pending if not _whole(p, p.relative_to(output).as_posix(),
+                                                       scripts)]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Pagefind left {len(pending)} files unfinished, e.g. "
+                               f"{pending[0]}")
+        await asyncio.sleep(0.02)
+
+
 async def _index(site: Path, parts: list[Part], language: str,
                  seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
     async with PagefindService() as service:
+        scripts = await _scripts(service, language)
         for done, part in enumerate(parts, 1):
             output = site / BUNDLE / part.name
             if part.name in seeds:
@@ -95,6 +150,7 @@ async def _index(site: Path, parts: list[Part], language: str,
                 await index.add_directory(staging)
                 await index.write_files()
                 await index.delete_index()  # frees the part's memory before the next one
+            await _settle(output, scripts)
             if part.name in seeds:
                 _prune(output)
             for name in UNUSED:

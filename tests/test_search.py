@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
 import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
@@ -313,3 +317,36 @@ def test_without_a_folder_in_memory_the_pages_are_staged_in_the_temporary_folder
     assert any('"url":"/beschluesse/2021-1/"' in f and "Radwegeplanung" in f
                for f in fragments)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # nothing left beside the site
+
+
+def settle(output, scripts, seconds) -> None:
+    """search._settle, in a thread of its own (this one runs the browser's event loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(search_index._settle(output, scripts, seconds))).result()
+
+
+def test_a_part_is_not_settled_while_a_file_is_cut_short(tmp_path):
+    """Pagefind's process may end only when each file of a part is whole (see _settle)."""
+
+    whole = gzip.compress(b"pagefind_dcd" + b"x" * 5000)
+    fragment = tmp_path / "fragment" / "de_1.pf_fragment"
+    fragment.parent.mkdir()
+    fragment.write_bytes(whole[:40])  # the rest still on its way
+    (tmp_path / "pagefind-entry.json").write_text('{"version": "1"}', encoding="utf-8")
+    (tmp_path / "pagefind.js").write_bytes(b"export{init};")
+    scripts = {"pagefind.js": b"export{init};"}
+    with pytest.raises(RuntimeError, match="1 files unfinished.*de_1.pf_fragment"):
+        settle(tmp_path, scripts, 0.1)
+    (tmp_path / "pagefind.js").write_bytes(b"expo")  # a script is compared with Pagefind's
+    with pytest.raises(RuntimeError, match="2 files unfinished"):
+        settle(tmp_path, scripts, 0.1)
+    (tmp_path / "pagefind.js").write_bytes(b"export{init};")
+    later = threading.Timer(0.3, fragment.write_bytes, [whole])
+    later.start()
+    started = time.monotonic()
+    settle(tmp_path, scripts, 10)
+    assert 0.25 < time.monotonic() - started < 5  # waited for the file, then went on
+    later.join()
+    (tmp_path / "pagefind-entry.json").write_text("", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="pagefind-entry.json"):
+        settle(tmp_path, scripts, 0.1)
