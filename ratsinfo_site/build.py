@@ -36,6 +36,7 @@ from ratsinfo_site.read import (
 from ratsinfo_site.render import THEME, make_environment, render_to_files
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
+from ratsinfo_site.search_text import release as release_search_text
 from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputClone, OutputWriter, recover
 
@@ -215,6 +216,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     if any(page.kind == "resolution" for page, _ in jobs):
         prepare_search_text(cache_dir)  # once here, not once per worker
     problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
+    release_search_text()  # this process renders too: its word list is not needed any more
     if problems:
         raise BuildError(problems)
     return len(jobs)

@@ -153,6 +153,14 @@ def load_lexicon(cache: Path | None = None) -> None:
         write_cache(cache, key, lexicon)
 
 
+def unload_lexicon() -> None:
+    """Free the word list (about 70 MB) and the splits remembered, once the pages are made."""
+    global _lexicon
+    _lexicon = None
+    split_word.cache_clear()
+    _best_split.cache_clear()
+
+
 def compound_parts(text: str) -> list[str]:
     """Sorted later parts of the compounds in `text`, as dictionary lemmas ("Konzept").
 

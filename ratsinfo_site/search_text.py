@@ -7,7 +7,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from ratsinfo_site.compounds import compound_parts, load_lexicon
+from ratsinfo_site.compounds import compound_parts, load_lexicon, unload_lexicon
 from ratsinfo_site.files import read_cache, write_cache
 from ratsinfo_site.model import Resolution
 
@@ -108,3 +108,9 @@ def prepare(cache_dir: Path | None = None) -> None:
     global _cache_dir
     _cache_dir = cache_dir
     load_lexicon(cache_dir / "lexicon.pickle" if cache_dir else None)
+
+
+def release() -> None:
+    """Free what prepare() loaded and the texts kept, when the pages are rendered."""
+    attachment_text.cache_clear()
+    unload_lexicon()
