@@ -299,3 +299,11 @@ def test_no_export_path_collides_with_a_page(example: Published, example_site: S
             for p in example_site.public.rglob("*.html")}
     assert not set(example.files) & html
     assert all(not urlsplit(p).scheme and not Path(p).is_absolute() for p in example.files)
+
+
+def test_a_list_made_item_by_item_has_the_bytes_of_the_whole_dumped_at_once():
+    head = {"title": "Kreistag „Nord“", "body": None, "count": 3}
+    items = [{"reference": "2024/1", "votes": [1, None]}, {"title": "Straße\u2028Weg"}, {}]
+    assert export.json_list(head, "items", iter(items)) == \
+        export._json({**head, "items": items})
+    assert export.json_list(head, "items", iter([])) == export._json({**head, "items": []})
