@@ -14,6 +14,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PER_WORKER = 64  # below this, starting processes costs more than it saves
+# A worker copies, page by page, the parent's memory it touches (reference counts are
+# writes) and keeps what it copied: after this many chunks (of 32 or so) it makes way for
+# a fresh one, forked from the parent with the parent's caches as they are by then.
+CHUNKS_PER_WORKER = 4
 
 
 def workers() -> int:
@@ -44,8 +48,10 @@ def _claim(counter: Any, chunks: int) -> int | None:
 
 
 def _work(counter: Any, results: Any, bounds: list[tuple[int, int]]) -> None:
-    """A forked worker: take chunks until none is left, send back each chunk's results."""
-    while (index := _claim(counter, len(bounds))) is not None:
+    """A forked worker: take chunks (at most CHUNKS_PER_WORKER), send back their results."""
+    for _ in range(CHUNKS_PER_WORKER):
+        if (index := _claim(counter, len(bounds))) is None:
+            break
         try:
             results.put((index, _run_chunk(bounds[index]), None))
         except BaseException as exc:  # raised again in the parent
@@ -68,8 +74,8 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
     The workers inherit ``function``, the items and everything the parent has built
     (copy-on-write), so only chunk numbers and the results travel between processes.
     This process works through chunks too, so ``jobs`` cores need ``jobs - 1`` workers:
-    a worker's copy of what it touches (reference counts are writes) is memory, one
-    fewer of them saves its share.
+    a worker copies what it touches (reference counts are writes), one fewer saves its
+    share; and a worker makes way for a fresh one after CHUNKS_PER_WORKER chunks.
     """
     global _task, _items
     jobs = jobs or workers()
@@ -99,18 +105,26 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
     # Objects made so far go where the collector never visits: the workers' collectors
     # would otherwise write to (and so copy) every page of memory they inherit.
     gc.freeze()
-    helpers = [context.Process(target=_work, args=(counter, results, bounds), daemon=True)
-               for _ in range(jobs - 1)]
+    helpers: list[Any] = []
+
+    def start_helper() -> None:
+        helper = context.Process(target=_work, args=(counter, results, bounds), daemon=True)
+        helper.start()
+        helpers.append(helper)
+
     try:
-        for helper in helpers:
-            helper.start()
+        for _ in range(jobs - 1):
+            start_helper()
         running = len(helpers)
 
         def receive(block: bool) -> None:
             nonlocal running
             message = results.get(timeout=1) if block else results.get_nowait()
-            if message is None:
-                running -= 1
+            if message is None:  # a worker is done: a fresh one while chunks are left
+                if counter.value < len(bounds):
+                    start_helper()
+                else:
+                    running -= 1
                 return
             index, result, exc = message
             if exc is not None:
