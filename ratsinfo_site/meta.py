@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ratsinfo_site.config import SiteConfig
@@ -61,3 +62,21 @@ def json_ld(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> dict[s
     if r.aliases:
         data["alternateName"] = [a.reference for a in r.aliases]
     return data
+
+
+@dataclass(frozen=True)
+class SiteMeta:
+    """``citation`` and ``json_ld`` with the site's settings bound, for a page's Deferred:
+    made when the page is rendered, so the pages of 50,000 resolutions do not hold them
+    all at once (JSON-LD and citation were 20 MB of the 10,000's pages). The settings are
+    part of every page's digest already; a Deferred's digest is its name and ``r``'s."""
+
+    urls: Urls
+    t: Catalogue
+    site: SiteConfig
+
+    def citation(self, r: Resolution) -> str:
+        return citation(r, self.urls, self.t, self.site)
+
+    def json_ld(self, r: Resolution) -> dict[str, Any] | None:
+        return json_ld(r, self.urls, self.t, self.site)

@@ -17,7 +17,7 @@ from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.markup import render_inline, render_markdown
-from ratsinfo_site.meta import citation, description, json_ld
+from ratsinfo_site.meta import SiteMeta, description
 from ratsinfo_site.model import Resolution, Votes
 from ratsinfo_site.parts import BITS, Part, plan_parts
 from ratsinfo_site.search_text import hidden_terms
@@ -130,15 +130,16 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]
     }
 
 
-def resolution_pages(r: Resolution, archive: Archive, urls: Urls, t: Catalogue,
-                     site: SiteConfig, history: dict[Path, tuple[Change, ...]]) -> list[Page]:
+def resolution_pages(r: Resolution, archive: Archive, meta: SiteMeta,
+                     history: dict[Path, tuple[Change, ...]]) -> list[Page]:
     """The page of one resolution, and a redirect at the address of each alias."""
+    urls, t, site = meta.urls, meta.t, meta.site
     page = Page(urls.of(r), "resolution", f"{r.reference}: {r.title}", "resolutions", {
         "resolution": r, "related": archive.related.get(r.reference, ()),
         "referenced_by": archive.referenced_by.get(r.reference, ()),
         "search_terms": Deferred(hidden_terms, r),
-        "citation": citation(r, urls, t, site),
-        "json_ld": json_ld(r, urls, t, site),
+        "citation": Deferred(meta.citation, r),
+        "json_ld": Deferred(meta.json_ld, r),
         "changes": history.get((site.root / r.source).resolve(), ()) if history else (),
     }, variant=slugify(r.type), description=description(r, t))
     redirects = [Page(urls.resolution(a.reference), "redirect", f"{a.reference}: {r.title}",
@@ -164,8 +165,9 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
     }, description=m["archive_intro"])]
     pages += _listed(urls, "resolution_list", m["resolutions"], archive.resolutions,
                      urls.listing("resolutions"), "resolutions")
+    meta = SiteMeta(urls, t, site)
     for r in archive.resolutions:
-        pages += resolution_pages(r, archive, urls, t, site, history or {})
+        pages += resolution_pages(r, archive, meta, history or {})
     pages += _listed(urls, "session_list", m["sessions"], archive.sessions,
                      urls.listing("sessions"), "sessions")
     for s in archive.sessions:
