@@ -41,6 +41,7 @@ from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputClone, OutputWriter, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
+FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,11 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     if any(page.kind == "resolution" for page, _ in jobs):
         prepare_search_text(cache_dir)  # once here, not once per worker
     problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
-    release_search_text()  # this process renders too: its word list is not needed any more
+    # This process renders too. Its word list (72 MB) goes once many pages are made, where
+    # memory counts beside Pagefind; a small build keeps it for the next build in this
+    # process (serve, tests), which would read it again (0.2-1 s).
+    many = sum(page.kind == "resolution" for page, _ in jobs) >= FREE_WORD_LIST_AFTER
+    release_search_text(word_list=many)
     if problems:
         raise BuildError(problems)
     return len(jobs)

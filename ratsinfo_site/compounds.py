@@ -153,12 +153,13 @@ def load_lexicon(cache: Path | None = None) -> None:
         write_cache(cache, key, lexicon)
 
 
-def unload_lexicon() -> None:
-    """Free the word list (about 70 MB) and the splits remembered, once the pages are made."""
+def unload_lexicon(words: bool = True) -> None:
+    """Forget the splits remembered and, with ``words``, the word list (about 70 MB)."""
     global _lexicon
-    _lexicon = None
     split_word.cache_clear()
     _best_split.cache_clear()
+    if words:
+        _lexicon = None
 
 
 def compound_parts(text: str) -> list[str]:

@@ -110,7 +110,8 @@ def prepare(cache_dir: Path | None = None) -> None:
     load_lexicon(cache_dir / "lexicon.pickle" if cache_dir else None)
 
 
-def release() -> None:
-    """Free what prepare() loaded and the texts kept, when the pages are rendered."""
+def release(word_list: bool = True) -> None:
+    """Free the texts kept and the compound splits remembered once the pages are rendered,
+    and the word list prepare() loaded unless ``word_list`` is False."""
     attachment_text.cache_clear()
-    unload_lexicon()
+    unload_lexicon(words=word_list)
