@@ -68,7 +68,7 @@ def export_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
 
 
 def _resolution_json(r: Resolution, archive: Archive, urls: Urls) -> bytes:
-    return _json(resolution_record(r, archive, urls))
+    return json_bytes(resolution_record(r, archive, urls))
 
 
 def resolution_path(urls: Urls, r: Resolution) -> str:
@@ -81,25 +81,26 @@ def _link(urls: Urls, path: str) -> str:
     return urls.absolute(path) or urls.href(path)
 
 
-def _json(data: Any) -> bytes:
-    """Compact UTF-8 JSON: Python's C encoder runs only without indent (4 × faster), and
-    the files stay small (the lists can hold 50,000 resolutions)."""
-    return (_compact(data) + "\n").encode("utf-8")
+def json_bytes(data: Any) -> bytes:
+    """Compact UTF-8 JSON and a newline, for every JSON file (the OParl ones too): Python's
+    C encoder runs only without indent (4 × faster), and the files stay small (the lists
+    can hold 50,000 resolutions)."""
+    return (_dumps(data) + "\n").encode("utf-8")
 
 
-def _compact(data: Any) -> str:
+def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def json_list(head: Record, key: str, items: Iterable[Record]) -> bytes:
-    """``_json({**head, key: list(items)})``, the same bytes, made one item at a time.
+    """``json_bytes({**head, key: list(items)})``, the same bytes, made one item at a time.
 
     Only each item's text is held, not every item's dicts at once: for 50,000 sessions
     those took some hundred MB, kept by the allocator for the rest of the build.
     """
-    empty = _json({**head, key: []})
+    empty = json_bytes({**head, key: []})
     assert empty.endswith(b"[]}\n")  # ``key`` is the last key
-    return b"".join([empty[:-3], b",".join(_compact(item).encode("utf-8") for item in items),
+    return b"".join([empty[:-3], b",".join(_dumps(item).encode("utf-8") for item in items),
                      b"]}\n"])
 
 

@@ -8,7 +8,6 @@ OParl has no place for votes, signatures, finance or the statement of facts.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import mimetypes
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ratsinfo_site.archive import Archive, Committee, Session
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.export import json_bytes
 from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution
@@ -174,17 +174,12 @@ class _Export:
                 [self.items.get((r.reference, c)) for c in r.consultations])
 
 
-def _dump(obj: Json) -> bytes:
-    """Compact, as OParl servers answer: Python's C encoder runs only without indent."""
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
 def _object_file(make: Callable[[Any], Json], thing: Any) -> bytes:
-    return _dump(make(thing))
+    return json_bytes(make(thing))
 
 
 def _list_page(page: Json, chunk: Sequence[Any], make: Callable[[Any], Json]) -> bytes:
-    return _dump({"data": [make(x) for x in chunk], **page})
+    return json_bytes({"data": [make(x) for x in chunk], **page})
 
 
 def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
@@ -192,7 +187,7 @@ def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
     """Every file of the OParl export (site-relative path, UTF-8 JSON), in a fixed order."""
     export = _Export(archive, urls, t, config)
     entry = export.entry()
-    files = [DataFile(rel, obj, partial(_dump, obj)) for rel, obj in entry]
+    files = [DataFile(rel, obj, partial(json_bytes, obj)) for rel, obj in entry]
     body = entry[-1][1]
     files += export.pages("bodies", [body], lambda body: body, lambda body: body)
     for name, things, make, inputs, slug in (

@@ -305,5 +305,5 @@ def test_a_list_made_item_by_item_has_the_bytes_of_the_whole_dumped_at_once():
     head = {"title": "Kreistag „Nord“", "body": None, "count": 3}
     items = [{"reference": "2024/1", "votes": [1, None]}, {"title": "Straße\u2028Weg"}, {}]
     assert export.json_list(head, "items", iter(items)) == \
-        export._json({**head, "items": items})
-    assert export.json_list(head, "items", iter([])) == export._json({**head, "items": []})
+        export.json_bytes({**head, "items": items})
+    assert export.json_list(head, "items", iter([])) == export.json_bytes({**head, "items": []})
