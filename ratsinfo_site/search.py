@@ -100,8 +100,9 @@ async def _scripts(service: PagefindService, language: str) -> dict[str, bytes]:
     Asked for once a process and Pagefind binary (a one-page index, 0.2-0.4 s).
     """
     binary = get_executable()
-    stat = binary.stat() if binary else None
-    key = (str(binary), stat.st_size, stat.st_mtime_ns) if stat else ("", 0, 0)
+    assert binary is not None  # ``service`` runs it
+    stat = binary.stat()
+    key = (str(binary), stat.st_size, stat.st_mtime_ns)
     if key not in _known_scripts:
         index = await service.create_index(IndexConfig(force_language=language))
         await index.add_html_file(content=_sentinel(language), url="/")
@@ -147,7 +148,6 @@ async def _settle(output: Path, scripts: dict[str, bytes],
 
 async def _index(site: Path, parts: list[Part], language: str,
                  seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
-    scripts: dict[str, bytes] | None = None
     for done, part in enumerate(parts, 1):
         output = site / BUNDLE / part.name
         if part.name in seeds:
@@ -155,8 +155,7 @@ async def _index(site: Path, parts: list[Part], language: str,
         # A process per part: one that indexes part after part keeps growing, although
         # each index is deleted (50,000 resolutions: 456 MB after one part, ~700 MB later).
         async with PagefindService() as service:
-            if scripts is None:
-                scripts = await _scripts(service, language)
+            scripts = await _scripts(service, language)  # asked for once, then remembered
             with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
                                              dir=_staging_root()) as staging:
                 _stage(site, part, Path(staging), language)

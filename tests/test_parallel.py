@@ -55,7 +55,6 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
         pmap(_worker_dies, list(range(8 * MIN_PER_WORKER)), jobs=2)
 
 
-
 def test_workers_make_way_for_fresh_ones_and_every_chunk_comes_back() -> None:
     items = list(range(24 * MIN_PER_WORKER))  # 24 chunks: more than CHUNKS_PER_WORKER
     results = pmap(_square_and_pid, items, jobs=2)

@@ -327,7 +327,6 @@ def settle(output, scripts, seconds) -> None:
 
 def test_a_part_is_not_settled_while_a_file_is_cut_short(tmp_path):
     """Pagefind's process may end only when each file of a part is whole (see _settle)."""
-
     whole = gzip.compress(b"pagefind_dcd" + b"x" * 5000)
     fragment = tmp_path / "fragment" / "de_1.pf_fragment"
     fragment.parent.mkdir()
