@@ -6,7 +6,6 @@ import dataclasses
 import functools
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
-from ratsinfo_site.parallel import Progress
+from ratsinfo_site.parallel import Progress, in_child
+from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.read import (
     RecordCache,
@@ -41,7 +41,7 @@ from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputClone, OutputWriter, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
-FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
+FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_files)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,64 @@ def build(config: SiteConfig, use_cache: bool = True,
     if last == inputs and summary:  # nothing changed at all
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
+    make = functools.partial(_make_files, config, cache_dir, sources, site, clock)
+    done = in_child(make, report) if len(sources) >= LARGE_BUILD else make(report)
+    out, previous, manifest, clock = done.out, done.previous, done.manifest, done.clock
+    try:
+        indexed = build_search_index(
+            out.path, CONTENT_LANGUAGE, done.parts,
+            lambda p: previous.reusable_part(p.name, done.digests[p.name], BUNDLE),
+            _stage(report, "search", len(done.parts)), previous.bundle(BUNDLE),
+            lambda p: done.spare_parts is not None and out.spare_kept
+            and done.spare_parts.get(p.name) == done.digests[p.name])
+        manifest.parts = done.digests
+        clock.lap("search")
+    except BaseException:
+        out.abandon()
+        raise
+    out.finish()
+    manifest.inputs = inputs
+    manifest.summary = {"counts": done.counts, "pages": done.page_count,
+                        "warnings": [list(dataclasses.astuple(w)) for w in done.warnings]}
+    manifest.save(cache_dir, previous)
+    clock.lap("write")
+    return BuildResult(done.counts, tuple(done.warnings), done.page_count, done.rendered,
+                       done.made, len(indexed), clock.total(), dict(clock.laps))
+
+
+# From this many content files on, a build reads, renders and makes its data files in a
+# child process (see _make_files).
+LARGE_BUILD = 1000
+
+
+@dataclass
+class _Made:
+    """The files written but the search index, and what the build needs to finish."""
+
+    out: OutputWriter  # open: the build finishes or abandons it
+    previous: Manifest
+    manifest: Manifest  # every output's digest but the index parts'
+    spare_parts: dict[str, str] | None  # the index parts the reused spare holds
+    parts: list[Part]
+    digests: dict[str, str]  # what each index part is made from
+    counts: dict[str, int]
+    warnings: list[Problem]
+    page_count: int
+    rendered: int
+    made: int
+    clock: _Clock
+
+
+def _make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source], site: str,
+                clock: _Clock, report: Report | None) -> _Made:
+    """Read the archive and write every output that changed but the search index into an
+    open output folder, which it hands back with what the build needs to finish.
+
+    A large build runs this in a child process (parallel.in_child): the records, and what
+    Python's allocator keeps of reading and rendering although it is free, are about
+    550 MB at 50,000 resolutions. Pagefind's process, about 450 MB a part, starts only
+    once the child has ended and given all of it back.
+    """
     previous = Manifest.load(cache_dir, config.output_dir, site)
     clone = None
     if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
@@ -131,43 +189,29 @@ def build(config: SiteConfig, use_cache: bool = True,
     cloned = clone.result() if clone else None
     if spare is None and cloned is not None:
         spare = previous  # the clone holds what the last build wrote
-    with OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned) as out:
-        rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                prints, previous, manifest, out, cache_dir, report)
-        page_count = len(pages)
+    out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
+    try:
+        for path, source in _copied_files(archive, urls):  # not read into memory
+            out.copy(path, source)
+            manifest.copies.append(path)
         page_urls = [page.url for page in pages if page.kind != "redirect"]
-        del pages  # every page's objects (JSON-LD, citation …) freed before Pagefind runs
+        files = _data_files(archive, urls, t, config, page_urls)
+        rendered, made = _write_files(config, make_environment(config, urls, t, cache_dir),
+                                      pages, files, prints, previous, manifest, out,
+                                      cache_dir, report)
+        page_count = len(pages)
+        del pages, files  # their objects (JSON-LD, citation …) freed before Pagefind runs
         clock.lap("render")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
                    for p in parts}
-        # Pagefind (a process of its own) indexes the pages while the data files are made.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            search = pool.submit(build_search_index, out.path, CONTENT_LANGUAGE, parts,
-                                 lambda p: previous.reusable_part(p.name, digests[p.name],
-                                                                  BUNDLE),
-                                 _stage(report, "search", len(parts)),
-                                 previous.bundle(BUNDLE),
-                                 lambda p: spare is not None and out.spare_kept and
-                                 spare.parts.get(p.name) == digests[p.name])
-            for path, source in _copied_files(archive, urls):  # not read into memory
-                out.copy(path, source)
-                manifest.copies.append(path)
-            made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
-                               previous, manifest, out)
-            clock.lap("data")
-            indexed = search.result()
-        manifest.parts = digests
-        clock.lap("search")
+    except BaseException:
+        out.abandon()
+        raise
     counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
               "committees": len(archive.committees), "topics": len(archive.topics)}
-    manifest.inputs = inputs
-    manifest.summary = {"counts": counts, "pages": page_count,
-                        "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
-    manifest.save(cache_dir, previous)
-    clock.lap("write")
-    return BuildResult(counts, tuple(warnings), page_count, rendered, made, len(indexed),
-                       clock.total(), dict(clock.laps))
+    return _Made(out, previous, manifest, spare.parts if spare else None, parts, digests,
+                 counts, warnings, page_count, rendered, made, clock)
 
 
 def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
@@ -203,28 +247,43 @@ class _Clock:
         return time.perf_counter() - self.start
 
 
-def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
-                 prints: Fingerprints, previous: Manifest, manifest: Manifest,
-                 out: OutputWriter, cache_dir: Path | None,
-                 report: Report | None = None) -> int:
-    """Render the pages whose inputs changed, take the others over; returns how many rendered."""
-    jobs = []
+def _write_files(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
+                 files: list[DataFile], prints: Fingerprints, previous: Manifest,
+                 manifest: Manifest, out: OutputWriter, cache_dir: Path | None,
+                 report: Report | None = None) -> tuple[int, int]:
+    """Render the pages and make the data files whose inputs changed; take the others over.
+    Returns how many pages were rendered and data files made.
+
+    The pages are rendered on all cores, the data files made in this process once the
+    workers have ended: each of them touches many records, which a worker would copy.
+    """
+    pages_todo, files_todo = [], []
     for page in pages:
         rel = output_path(page.url)
         digest = manifest.files[rel] = page_digest(prints, page)
         if not _take_over(out, previous, rel, digest):
-            jobs.append((page, out.target(rel)))
-    resolutions = sum(page.kind == "resolution" for page, _ in jobs)
+            pages_todo.append((page, out.target(rel)))
+    for file in files:
+        digest = manifest.files[file.path] = prints.of(file.inputs)
+        if not _take_over(out, previous, file.path, digest):
+            files_todo.append((file, out.target(file.path)))
+    resolutions = sum(page.kind == "resolution" for page, _ in pages_todo)
     if resolutions:
         prepare_search_text(cache_dir)  # once here, not once per worker
-    problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
-    # This process renders too. Its word list (72 MB) goes once many pages are made, where
-    # memory counts beside Pagefind; a small build keeps it for the next build in this
-    # process (serve, tests), which would read it again (0.2-1 s).
+    problems = render_to_files(env, pages_todo, config.root,
+                               _stage(report, "render", len(pages_todo)))
+    # This process renders too. Its word list (72 MB) goes once many pages are made; a
+    # small build keeps it for the next build in this process (serve, tests), which would
+    # read it again (0.2-1 s).
     release_search_text(word_list=resolutions >= FREE_WORD_LIST_AFTER)
     if problems:
         raise BuildError(problems)
-    return len(jobs)
+    progress = _stage(report, "data", len(files_todo))
+    for done, (file, target) in enumerate(files_todo, 1):
+        target.write_bytes(file.make())
+        if progress and (done % 1000 == 0 or done == len(files_todo)):
+            progress(done)
+    return len(pages_todo), len(files_todo)
 
 
 def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> bool:
@@ -237,18 +296,6 @@ def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> 
         return False
     out.link(rel, old)
     return True
-
-
-def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
-                manifest: Manifest, out: OutputWriter) -> int:
-    """Make the data files whose inputs changed, take the others over; returns how many made."""
-    made = 0
-    for file in files:
-        digest = manifest.files[file.path] = prints.of(file.inputs)
-        if not _take_over(out, previous, file.path, digest):
-            out.data(file.path, file.make())
-            made += 1
-    return made
 
 
 def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:

@@ -35,6 +35,9 @@ class BuildError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[list[Problem]]]:
+        return type(self), (self.problems,)  # whole from a child process (parallel.in_child)
+
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that stop the build."""

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -47,6 +48,15 @@ def _claim(counter: Any, chunks: int) -> int | None:
     return index
 
 
+def _sendable(exc: BaseException) -> BaseException:
+    """``exc`` if it pickles, else a RuntimeError that says what it was."""
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
 def _work(counter: Any, results: Any, bounds: list[tuple[int, int]]) -> None:
     """A forked worker: take chunks (at most CHUNKS_PER_WORKER), send back their results."""
     for _ in range(CHUNKS_PER_WORKER):
@@ -55,11 +65,7 @@ def _work(counter: Any, results: Any, bounds: list[tuple[int, int]]) -> None:
         try:
             results.put((index, _run_chunk(bounds[index]), None))
         except BaseException as exc:  # raised again in the parent
-            try:
-                pickle.dumps(exc)
-            except Exception:
-                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-            results.put((index, None, exc))
+            results.put((index, None, _sendable(exc)))
             break
     results.put(None)  # this worker is done
 
@@ -154,3 +160,61 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
         _task, _items = None, ()
         gc.unfreeze()
     return [result for chunk in chunks for result in chunk or ()]
+
+
+# How long a child that was interrupted too may take to clean up after itself.
+CHILD_CLEANUP_SECONDS = 30.0
+
+
+def in_child(function: Callable[[Callable[..., None] | None], R],
+             report: Callable[..., None] | None = None) -> R:
+    """``function(send)`` in a forked process; its result (or exception) comes back pickled.
+
+    All the memory the child used goes back to the system when it ends, which memory
+    freed in this process would not (Python keeps its arenas while any object lives in
+    them). ``send(*args)`` in the child calls ``report(*args)`` here (None without
+    ``report``). Without fork, ``function`` runs in this process.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return function(report)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    # Not a daemon: the child forks workers of its own (see pmap).
+    child = context.Process(target=_child, args=(function, sender, report is not None))
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                child.join()
+                raise RuntimeError(f"a build process ended without its result "
+                                   f"(exit code {child.exitcode})") from None
+            if kind == "report":
+                assert report is not None
+                report(*value)
+            elif kind == "result":
+                return value
+            else:
+                raise value
+    finally:
+        receiver.close()
+        child.join(CHILD_CLEANUP_SECONDS)  # interrupted (Ctrl-C reaches both): it cleans up
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _child(function: Callable[[Callable[..., None] | None], Any], sender: Any,
+           reporting: bool) -> None:
+    def send(*args: Any) -> None:
+        sender.send(("report", args))
+
+    try:
+        sender.send(("result", function(send if reporting else None)))
+    except BaseException as exc:
+        exc.add_note("in a build process:\n" + "".join(traceback.format_exc()))
+        sender.send(("error", _sendable(exc)))
+    finally:
+        sender.close()

@@ -42,6 +42,21 @@ class OutputWriter:
         self._existing: set[str] = set()  # files in the reused spare
 
     def __enter__(self) -> OutputWriter:
+        return self.open()
+
+    def __exit__(self, kind: type | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abandon()
+
+    def open(self) -> OutputWriter:
+        """Make the working folder (the reused spare when there is one).
+
+        The writer may then go to another process (it pickles): the one that ends the build
+        calls ``finish`` or ``abandon``.
+        """
         self.final.parent.mkdir(parents=True, exist_ok=True)
         recover(self.final)
         reused = self._clone or self.spare_path
@@ -67,13 +82,14 @@ class OutputWriter:
             os.replace(self.spare_path, old)
             _remove_later(old)
 
-    def __exit__(self, kind: type | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if kind is None:
-            self._sweep()
-            self._swap()
-        else:
-            shutil.rmtree(self.path, ignore_errors=True)
+    def finish(self) -> None:
+        """The working folder becomes the output."""
+        self._sweep()
+        self._swap()
+
+    def abandon(self) -> None:
+        """The build failed: the working folder goes, the output stays as it was."""
+        shutil.rmtree(self.path, ignore_errors=True)
 
     def target(self, rel: str) -> Path:
         """Reserve ``rel`` (each path is written once) and return where it goes.
@@ -113,9 +129,6 @@ class OutputWriter:
         self._reserve(rel)
         self._existing.discard(rel)
         return True
-
-    def data(self, rel: str, content: bytes) -> None:
-        self.target(rel).write_bytes(content)
 
     def copy(self, rel: str, source: Path) -> None:
         shutil.copyfile(source, self.target(rel))

@@ -29,6 +29,14 @@ def site_files(folder: Path) -> dict[str, str]:
     return {k: v for k, v in checksums(folder).items() if not k.startswith("pagefind/")}
 
 
+@pytest.fixture(autouse=True, params=["in this process", "in a child process"])
+def render_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test twice: a small build reads and renders in this process, a large one in a
+    child process that hands the open output back (build.LARGE_BUILD)."""
+    child = request.param == "in a child process"
+    monkeypatch.setattr(build_module, "LARGE_BUILD", 1 if child else 10**9)
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     root = copy_example(tmp_path / "site").root
@@ -153,14 +161,20 @@ def test_the_output_before_last_is_reused_without_touching_the_live_output(examp
 
 
 class RecordedClone(write.OutputClone):
-    """The build's copy of the live output, remembering what it gave."""
+    """The build's copy of the live output, noting what it gave in a file (a large build
+    reads and renders in a child process)."""
 
-    results: list[Path | None] = []
+    log: Path
 
     def result(self) -> Path | None:
         done = super().result()
-        RecordedClone.results.append(done)
+        with open(RecordedClone.log, "a", encoding="utf-8") as handle:
+            handle.write(f"{done}\n")
         return done
+
+    @classmethod
+    def results(cls) -> list[str]:
+        return cls.log.read_text("utf-8").splitlines() if cls.log.exists() else []
 
 
 def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp_path,
@@ -168,14 +182,14 @@ def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp
     """Without an output before last, the live output is copied (hard links) while the
     content is read, and the build works in the copy as in a spare."""
     monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
-    RecordedClone.results = []
+    RecordedClone.log = tmp_path / "clones.txt"
     live = checksums(example / "public")
     page = "beschluesse/2021-7-014/index.html"
     unchanged = (example / "public" / page).stat().st_ino
     edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
          "\n---\n\nErgänzung: Zauberwortquokka.\n")
     result = run_build(example)
-    assert len(RecordedClone.results) == 1 and RecordedClone.results[0] is not None
+    assert len(RecordedClone.results()) == 1 and RecordedClone.results()[0] != "None"
     assert 0 < result.rendered < result.pages / 2
     public = example / "public"
     assert "Zauberwortquokka" in (public / "beschluesse/2022-7-072/index.html").read_text()
@@ -190,11 +204,11 @@ def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp
 def test_a_file_gone_from_the_live_output_makes_the_copy_give_way(example: Path, tmp_path,
                                                                   monkeypatch):
     monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
-    RecordedClone.results = []
+    RecordedClone.log = tmp_path / "clones.txt"
     (example / "public/beschluesse/2021-7-014/index.html").unlink()  # by hand
     edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n", "\n---\n\nNeu.\n")
     run_build(example)
-    assert RecordedClone.results == [None]  # not used: the build makes a new folder
+    assert RecordedClone.results() == ["None"]  # not used: the build makes a new folder
     assert not list(example.glob(".public.clone-*"))
     public = example / "public"
     assert (public / "beschluesse/2021-7-014/index.html").is_file()

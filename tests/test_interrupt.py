@@ -41,10 +41,16 @@ def generator():
     return module
 
 
-def ratsinfo(root: Path, **kwargs) -> subprocess.Popen:
+# ``build`` as a large archive builds: reading and rendering in a child process.
+AS_LARGE = ("import ratsinfo_site.build as b; b.LARGE_BUILD = 1; "
+            "from ratsinfo_site.cli import main; raise SystemExit(main(['build', '--quiet']))")
+
+
+def ratsinfo(root: Path, large: bool = False, **kwargs) -> subprocess.Popen:
     """``python -m ratsinfo_site build`` in ``root``, in a process group of its own."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "ratsinfo_site", "build", "--quiet"],
+    command = ["-c", AS_LARGE] if large else ["-m", "ratsinfo_site", "build", "--quiet"]
+    return subprocess.Popen([sys.executable, *command],
                             cwd=root, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             **kwargs)
@@ -103,9 +109,10 @@ def from_scratch(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     return output(root / "public")
 
 
-def kill_when(root: Path, moment: str, folder: str = ".public.tmp-*") -> Path:
+def kill_when(root: Path, moment: str, folder: str = ".public.tmp-*",
+              large: bool = False) -> Path:
     """Start a build, kill it and its workers with SIGKILL at ``moment``; the temp folder."""
-    process = ratsinfo(root)
+    process = ratsinfo(root, large)
     try:
         while True:
             temps = list(root.glob(folder))
@@ -137,14 +144,18 @@ def moved(previous: Path, root: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS))
+@pytest.mark.parametrize(("moment", "large"), [
+    *((moment, False) for moment in MOMENTS),
+    # a large build renders in a child process and hands the output folder back
+    ("pages are being written", True), ("the search index is being built", True)])
 def test_killed_build_leaves_the_previous_output_and_the_next_build_recovers(
-        previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str):
+        previous: Path, from_scratch: dict[str, object], tmp_path: Path, moment: str,
+        large: bool):
     root = moved(previous, tmp_path / "site")
     before = checksums(root / "public")
     edit(root)
 
-    stale = kill_when(root, moment)
+    stale = kill_when(root, moment, large=large)
 
     assert stale.is_dir()  # the killed build had no chance to clean up
     assert not (root / ".public.spare").exists()  # it was working in the spare

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from ratsinfo_site.parallel import MIN_PER_WORKER, pmap
+from ratsinfo_site.errors import BuildError, Problem
+from ratsinfo_site.parallel import MIN_PER_WORKER, in_child, pmap
 
 PARENT = os.getpid()
 
@@ -60,3 +61,46 @@ def test_workers_make_way_for_fresh_ones_and_every_chunk_comes_back() -> None:
     results = pmap(_square_and_pid, items, jobs=2)
     assert [square for square, _ in results] == [x * x for x in items]
     assert len({pid for _, pid in results} - {PARENT}) >= 2  # more than one worker in turn
+
+
+def _pid_after_reports(send) -> int:
+    send("read", 1, 2)
+    send("read", 2, 2)
+    return os.getpid()
+
+
+def test_in_child_runs_elsewhere_and_forwards_its_reports() -> None:
+    reports: list[tuple[str, int, int]] = []
+    pid = in_child(_pid_after_reports, lambda *args: reports.append(args))
+    assert pid != PARENT
+    assert reports == [("read", 1, 2), ("read", 2, 2)]
+
+
+def _bad_input(send) -> None:
+    raise BuildError([Problem("content/resolutions/a.md", 3, "date: not a date")])
+
+
+def test_in_child_raises_a_build_error_here_with_every_problem() -> None:
+    with pytest.raises(BuildError) as caught:
+        in_child(_bad_input)
+    assert [str(p) for p in caught.value.problems] == \
+        ["content/resolutions/a.md:3: date: not a date"]
+
+
+def _bug(send) -> None:
+    raise KeyError("missing")
+
+
+def test_in_child_raises_another_error_with_where_it_happened() -> None:
+    with pytest.raises(KeyError) as caught:
+        in_child(_bug)
+    assert any("_bug" in note for note in caught.value.__notes__)  # the child's traceback
+
+
+def _dies(send) -> None:
+    os._exit(3)
+
+
+def test_in_child_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match="ended without its result .exit code 3."):
+        in_child(_dies)

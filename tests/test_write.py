@@ -21,11 +21,11 @@ def test_each_path_once_and_folders_made(tmp_path: Path):
     (tmp_path / "public").mkdir()
     (tmp_path / "public" / "old.html").write_text("old")
     with OutputWriter(tmp_path / "public") as out:
-        out.data("a/b/c.json", b"1")
-        out.data("a/b/d.json", b"2")
-        out.data("e.txt", b"3")
+        out.target("a/b/c.json").write_bytes(b"1")
+        out.target("a/b/d.json").write_bytes(b"2")
+        out.target("e.txt").write_bytes(b"3")
         with pytest.raises(ValueError, match="twice"):
-            out.data("a/b/c.json", b"again")
+            out.target("a/b/c.json")
     files = sorted(str(p.relative_to(tmp_path / "public"))
                    for p in (tmp_path / "public").rglob("*") if p.is_file())
     assert files == ["a/b/c.json", "a/b/d.json", "e.txt"]
