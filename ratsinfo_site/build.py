@@ -41,7 +41,7 @@ from ratsinfo_site.urls import Urls, output_path
 from ratsinfo_site.write import OutputClone, OutputWriter, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
-FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_files)
+FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
 
 
 @dataclass(frozen=True)
@@ -191,17 +191,18 @@ def _make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source
         spare = previous  # the clone holds what the last build wrote
     out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
     try:
+        rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
+                                prints, previous, manifest, out, cache_dir, report)
+        page_count = len(pages)
+        page_urls = [page.url for page in pages if page.kind != "redirect"]
+        del pages  # every page's objects (JSON-LD, citation …) freed before the data files
+        clock.lap("render")
         for path, source in _copied_files(archive, urls):  # not read into memory
             out.copy(path, source)
             manifest.copies.append(path)
-        page_urls = [page.url for page in pages if page.kind != "redirect"]
-        files = _data_files(archive, urls, t, config, page_urls)
-        rendered, made = _write_files(config, make_environment(config, urls, t, cache_dir),
-                                      pages, files, prints, previous, manifest, out,
-                                      cache_dir, report)
-        page_count = len(pages)
-        del pages, files  # their objects (JSON-LD, citation …) freed before Pagefind runs
-        clock.lap("render")
+        made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
+                           previous, manifest, out, report)
+        clock.lap("data")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
                    for p in parts}
@@ -247,43 +248,28 @@ class _Clock:
         return time.perf_counter() - self.start
 
 
-def _write_files(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
-                 files: list[DataFile], prints: Fingerprints, previous: Manifest,
-                 manifest: Manifest, out: OutputWriter, cache_dir: Path | None,
-                 report: Report | None = None) -> tuple[int, int]:
-    """Render the pages and make the data files whose inputs changed; take the others over.
-    Returns how many pages were rendered and data files made.
-
-    The pages are rendered on all cores, the data files made in this process once the
-    workers have ended: each of them touches many records, which a worker would copy.
-    """
-    pages_todo, files_todo = [], []
+def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
+                 prints: Fingerprints, previous: Manifest, manifest: Manifest,
+                 out: OutputWriter, cache_dir: Path | None,
+                 report: Report | None = None) -> int:
+    """Render the pages whose inputs changed, take the others over; returns how many rendered."""
+    jobs = []
     for page in pages:
         rel = output_path(page.url)
         digest = manifest.files[rel] = page_digest(prints, page)
         if not _take_over(out, previous, rel, digest):
-            pages_todo.append((page, out.target(rel)))
-    for file in files:
-        digest = manifest.files[file.path] = prints.of(file.inputs)
-        if not _take_over(out, previous, file.path, digest):
-            files_todo.append((file, out.target(file.path)))
-    resolutions = sum(page.kind == "resolution" for page, _ in pages_todo)
+            jobs.append((page, out.target(rel)))
+    resolutions = sum(page.kind == "resolution" for page, _ in jobs)
     if resolutions:
         prepare_search_text(cache_dir)  # once here, not once per worker
-    problems = render_to_files(env, pages_todo, config.root,
-                               _stage(report, "render", len(pages_todo)))
-    # This process renders too. Its word list (72 MB) goes once many pages are made; a
-    # small build keeps it for the next build in this process (serve, tests), which would
-    # read it again (0.2-1 s).
+    problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
+    # This process renders too. Its word list (72 MB) goes once many pages are made, where
+    # memory counts beside Pagefind; a small build keeps it for the next build in this
+    # process (serve, tests), which would read it again (0.2-1 s).
     release_search_text(word_list=resolutions >= FREE_WORD_LIST_AFTER)
     if problems:
         raise BuildError(problems)
-    progress = _stage(report, "data", len(files_todo))
-    for done, (file, target) in enumerate(files_todo, 1):
-        target.write_bytes(file.make())
-        if progress and (done % 1000 == 0 or done == len(files_todo)):
-            progress(done)
-    return len(pages_todo), len(files_todo)
+    return len(jobs)
 
 
 def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> bool:
@@ -296,6 +282,25 @@ def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> 
         return False
     out.link(rel, old)
     return True
+
+
+def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
+                manifest: Manifest, out: OutputWriter, report: Report | None = None) -> int:
+    """Make the data files whose inputs changed, take the others over; returns how many made.
+
+    In this process, after the pages: each file touches many records, which a forked
+    worker would copy.
+    """
+    made = 0
+    progress = _stage(report, "data", len(files))
+    for done, file in enumerate(files, 1):
+        digest = manifest.files[file.path] = prints.of(file.inputs)
+        if not _take_over(out, previous, file.path, digest):
+            out.target(file.path).write_bytes(file.make())
+            made += 1
+        if progress and (done % 1000 == 0 or done == len(files)):
+            progress(done)
+    return made
 
 
 def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
