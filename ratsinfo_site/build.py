@@ -264,8 +264,8 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
         prepare_search_text(cache_dir)  # once here, not once per worker
     problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
     # This process renders too. Its word list (72 MB) goes once many pages are made, where
-    # memory counts beside Pagefind; a small build keeps it for the next build in this
-    # process (serve, tests), which would read it again (0.2-1 s).
+    # memory counts (the data files come next); a small build keeps it for the next build
+    # in this process (serve, tests), which would read it again (0.2-1 s).
     release_search_text(word_list=resolutions >= FREE_WORD_LIST_AFTER)
     if problems:
         raise BuildError(problems)
