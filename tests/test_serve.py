@@ -78,10 +78,13 @@ def _collect(stream, lines: list[str], found: queue.Queue[str] | None = None) ->
 def serving(site: Site, *args: str) -> Iterator[Server]:
     """``ratsinfo serve --port 0 --no-open`` in the site root; the URL is read from its output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+    # Ctrl-C as on a terminal, however the tests were started: a shell starts a background
+    # job with SIGINT ignored, and Python then leaves it ignored.
     process = subprocess.Popen(
         [sys.executable, "-m", "ratsinfo_site", "serve", "--port", "0", "--no-open", *args],
         cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        encoding="utf-8", env=env)
+        encoding="utf-8", env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     out: list[str] = []
     err: list[str] = []
     urls: queue.Queue[str] = queue.Queue()
