@@ -118,7 +118,7 @@ def build(config: SiteConfig, use_cache: bool = True,
             lambda p: previous.reusable_part(p.name, done.digests[p.name], BUNDLE),
             _stage(report, "search", len(done.parts)), previous.bundle(BUNDLE),
             lambda p: done.spare_parts is not None and out.spare_kept
-            and done.spare_parts.get(p.name) == done.digests[p.name])
+            and done.spare_parts.get(p.name) == done.digests[p.name], cache_dir)
         manifest.parts = done.digests
         clock.lap("search")
     except BaseException:

@@ -17,7 +17,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService, get_executable
 
-from ratsinfo_site.files import link_or_copy
+from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 from ratsinfo_site.parts import Part
 
 BUNDLE = "pagefind"
@@ -91,18 +91,25 @@ SETTLE_SECONDS = 60.0
 COMPRESSED = (".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter")
 
 
-_known_scripts: dict[tuple[str, int, int], dict[str, bytes]] = {}  # by Pagefind binary
+_known_scripts: dict[str, dict[str, bytes]] = {}  # by Pagefind binary
+SCRIPTS_CACHE = "pagefind-scripts.pickle"  # in the build's cache folder
 
 
-async def _scripts(service: PagefindService, language: str) -> dict[str, bytes]:
+async def _scripts(service: PagefindService, language: str,
+                   cache_dir: Path | None) -> dict[str, bytes]:
     """Pagefind's files that are the same in every part (its scripts), as it makes them.
 
-    Asked for once a process and Pagefind binary (a one-page index, 0.2-0.4 s).
+    Asked for once per Pagefind binary (a one-page index, 0.3-0.5 s), then remembered in
+    this process and in ``cache_dir``, so that a build of one edit does not ask again.
     """
     binary = get_executable()
     assert binary is not None  # ``service`` runs it
     stat = binary.stat()
-    key = (str(binary), stat.st_size, stat.st_mtime_ns)
+    key = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+    cached = cache_dir / SCRIPTS_CACHE if cache_dir else None
+    if key not in _known_scripts and cached and isinstance(
+            stored := read_cache(cached, key), dict):
+        _known_scripts[key] = stored
     if key not in _known_scripts:
         index = await service.create_index(IndexConfig(force_language=language))
         await index.add_html_file(content=_sentinel(language), url="/")
@@ -110,6 +117,9 @@ async def _scripts(service: PagefindService, language: str) -> dict[str, bytes]:
         await index.delete_index()
         _known_scripts[key] = {file["path"]: file["content"] for file in files
                                if file["path"].endswith((".js", ".css"))}
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_cache(cached, key, _known_scripts[key])
     return _known_scripts[key]
 
 
@@ -146,8 +156,8 @@ async def _settle(output: Path, scripts: dict[str, bytes],
         await asyncio.sleep(0.02)
 
 
-async def _index(site: Path, parts: list[Part], language: str,
-                 seeds: dict[str, Path], progress: Callable[[int], None] | None) -> None:
+async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, Path],
+                 progress: Callable[[int], None] | None, cache_dir: Path | None) -> None:
     for done, part in enumerate(parts, 1):
         output = site / BUNDLE / part.name
         if part.name in seeds:
@@ -155,7 +165,7 @@ async def _index(site: Path, parts: list[Part], language: str,
         # A process per part: one that indexes part after part keeps growing, although
         # each index is deleted (50,000 resolutions: 456 MB after one part, ~700 MB later).
         async with PagefindService() as service:
-            scripts = await _scripts(service, language)  # asked for once, then remembered
+            scripts = await _scripts(service, language, cache_dir)  # asked once, remembered
             with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
                                              dir=_staging_root()) as staging:
                 _stage(site, part, Path(staging), language)
@@ -176,13 +186,15 @@ def build_search_index(site: Path, language: str, parts: list[Part],
                        reuse: Callable[[Part], Path | None] | None = None,
                        progress: Callable[[int], None] | None = None,
                        previous: Path | None = None,
-                       kept: Callable[[Part], bool] | None = None) -> list[Part]:
+                       kept: Callable[[Part], bool] | None = None,
+                       cache_dir: Path | None = None) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
     files are linked into the new output instead. ``previous`` is the last build's
     bundle: a changed part starts from the files of its namesake there. ``kept(part)``
     says that ``site`` holds the part already (the reused output before last).
+    ``cache_dir`` keeps what is worth keeping between builds (see _scripts).
     """
     bundle = site / BUNDLE
     names = {part.name for part in parts}
@@ -204,7 +216,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _index(site, todo, language, seeds, progress)).result()
+            indexing = _index(site, todo, language, seeds, progress, cache_dir)
+            pool.submit(asyncio.run, indexing).result()
     return todo
 
 

@@ -349,3 +349,40 @@ def test_a_part_is_not_settled_while_a_file_is_cut_short(tmp_path):
     (tmp_path / "pagefind-entry.json").write_text("", encoding="utf-8")
     with pytest.raises(RuntimeError, match="pagefind-entry.json"):
         settle(tmp_path, scripts, 0.1)
+
+
+def test_pagefind_is_asked_for_its_scripts_once_then_they_come_from_the_cache(
+        site: Site, capsys, monkeypatch):
+    """Each part's scripts are checked against Pagefind's own (see _settle); asking for them
+    costs a one-page index (0.3-0.5 s), which a build of one edit in a new process (each
+    ``ratsinfo-site build``) takes from the cache folder instead."""
+    asked = []
+    real = search_index.IndexConfig
+
+    def config(**kwargs):
+        asked.append("output_path" not in kwargs)  # the parts' indexes name their folder
+        return real(**kwargs)
+
+    monkeypatch.setattr(search_index, "IndexConfig", config)
+
+    def build_in_new_process() -> int:
+        monkeypatch.setattr(search_index, "_known_scripts", {})
+        asked.clear()
+        assert site.run("build", capsys=capsys).code == 0
+        return sum(asked)
+
+    paper = site.simple("a", "2021/1", "Radwegeplanung")
+    assert build_in_new_process() == 1
+    cached = site.root / ".ratsinfo-cache" / search_index.SCRIPTS_CACHE
+    [script] = (site.public / "pagefind").glob("*/pagefind.js")
+    assert script.read_bytes() in cached.read_bytes()
+    paper.write_text(paper.read_text("utf-8") + "Ein Satz mehr.\n", encoding="utf-8")
+    assert build_in_new_process() == 0
+    [script] = (site.public / "pagefind").glob("*/pagefind.js")
+    fragments = [gzip.decompress(f.read_bytes()).decode()
+                 for f in (site.public / "pagefind").rglob("*.pf_fragment")]
+    assert any("Ein Satz mehr" in f for f in fragments)
+    cached.write_bytes(b"not a pickle")  # damaged: asked again, and written anew
+    paper.write_text(paper.read_text("utf-8") + "Noch einer.\n", encoding="utf-8")
+    assert build_in_new_process() == 1
+    assert script.read_bytes() in cached.read_bytes()
