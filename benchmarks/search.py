@@ -26,9 +26,10 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ratsinfo_site.build import CACHE, read_archive  # noqa: E402
+from ratsinfo_site.build import CACHE  # noqa: E402
 from ratsinfo_site.config import load_config  # noqa: E402
 from ratsinfo_site.i18n import catalogue  # noqa: E402
+from ratsinfo_site.make import read_archive  # noqa: E402
 from ratsinfo_site.pages import index_parts  # noqa: E402
 from ratsinfo_site.search import BUNDLE, build_search_index  # noqa: E402
 from ratsinfo_site.urls import Urls  # noqa: E402

@@ -1,47 +1,24 @@
-"""The pipeline: config → load → model → archive → pages → render → search → write."""
+"""The pipeline: config → load → model → archive → pages → render → search → write.
+
+``build()`` drives it; the stages but the last are in make.py, which a build with nothing
+to do never imports (it and its imports take about 0.2 s to load).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
-
-from ratsinfo_site.archive import Archive, build_archive
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
-from ratsinfo_site.export import export_files
-from ratsinfo_site.feeds import feed_files
-from ratsinfo_site.fingerprint import DataFile, Fingerprints, page_digest
-from ratsinfo_site.history import read_history
-from ratsinfo_site.i18n import Catalogue, catalogue
+from ratsinfo_site.errors import Problem
 from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
-from ratsinfo_site.oparl_export import oparl_files
-from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
-from ratsinfo_site.parallel import Progress, in_child
-from ratsinfo_site.parts import Part
-from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
-from ratsinfo_site.read import (
-    RecordCache,
-    Source,
-    code_digest,
-    find_sources,
-    read_sources,
-    records_by_kind,
-)
-from ratsinfo_site.render import THEME, make_environment, render_to_files
-from ratsinfo_site.search import BUNDLE, build_search_index
-from ratsinfo_site.search_text import prepare as prepare_search_text
-from ratsinfo_site.search_text import release as release_search_text
-from ratsinfo_site.urls import Urls, output_path
-from ratsinfo_site.write import OutputClone, OutputWriter, recover
+from ratsinfo_site.parallel import in_child
+from ratsinfo_site.progress import Clock, Report
+from ratsinfo_site.sources import find_sources
+from ratsinfo_site.write import recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
-FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
 
 
 @dataclass(frozen=True)
@@ -58,37 +35,9 @@ class BuildResult:
     timings: dict[str, float]
 
 
-Report = Callable[[str, int, int], None]  # stage, items done, items in all
-
-
-def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
-                 report: Report | None = None, sources: list[Source] | None = None
-                 ) -> tuple[Archive, list[Problem]]:
-    """Load and check every content file; raise BuildError with all errors at once."""
-    sources = find_sources(config.content_dir, config.root) if sources is None else sources
-    cache = RecordCache(cache_dir, code_digest())
-    parsed = read_sources(sources, config.content_dir / "files", cache,
-                          _stage(report, "read", len(sources)))
-    records, problems = records_by_kind(parsed)
-    archive, found = build_archive(records["resolutions"], records["sessions"],
-                                   records["committees"], records["topics"])
-    problems = [*config.warnings, *problems, *found,
-                *privacy_report((p for r in parsed.values() for p in r.personal),
-                                config.privacy_allow),
-                *tracked_non_public(non_public_paths(records, config.root), config.root)]
-    if config.host is None:
-        problems.append(warning("site.toml", 1, f"base_url '{config.base_url}' has no host "
-                                "(https://…): canonical links, sitemap, feeds and JSON-LD "
-                                "are left out"))
-    if errors_in(problems):
-        raise BuildError(problems)
-    if save:
-        cache.save(parsed)
-    return archive, sorted(set(problems))
-
-
-def _stage(report: Report | None, stage: str, total: int) -> Progress | None:
-    return (lambda done: report(stage, done, total)) if report else None
+# From this many content files on, a build reads, renders and makes its data files in a
+# child process (see make.make_files).
+LARGE_BUILD = 1000
 
 
 def build(config: SiteConfig, use_cache: bool = True,
@@ -97,7 +46,7 @@ def build(config: SiteConfig, use_cache: bool = True,
 
     Outputs whose inputs did not change since the last build are taken over from it.
     """
-    clock = _Clock()
+    clock = Clock()
     recover(config.output_dir)  # a build killed mid-swap left the last output aside
     cache_dir = config.root / CACHE if use_cache else None
     if not use_cache:
@@ -109,16 +58,12 @@ def build(config: SiteConfig, use_cache: bool = True,
     if last == inputs and summary:  # nothing changed at all
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
-    make = functools.partial(_make_files, config, cache_dir, sources, site, clock)
-    done = in_child(make, report) if len(sources) >= LARGE_BUILD else make(report)
+    from ratsinfo_site import make  # the stages: only now that there is work
+    files = functools.partial(make.make_files, config, cache_dir, sources, site, clock)
+    done = in_child(files, report) if len(sources) >= LARGE_BUILD else files(report)
     out, previous, manifest, clock = done.out, done.previous, done.manifest, done.clock
     try:
-        indexed = build_search_index(
-            out.path, CONTENT_LANGUAGE, done.parts,
-            lambda p: previous.reusable_part(p.name, done.digests[p.name], BUNDLE),
-            _stage(report, "search", len(done.parts)), previous.bundle(BUNDLE),
-            lambda p: done.spare_parts is not None and out.spare_kept
-            and done.spare_parts.get(p.name) == done.digests[p.name], cache_dir)
+        indexed = make.index(done, report, cache_dir)
         manifest.parts = done.digests
         clock.lap("search")
     except BaseException:
@@ -132,191 +77,3 @@ def build(config: SiteConfig, use_cache: bool = True,
     clock.lap("write")
     return BuildResult(done.counts, tuple(done.warnings), done.page_count, done.rendered,
                        done.made, len(indexed), clock.total(), dict(clock.laps))
-
-
-# From this many content files on, a build reads, renders and makes its data files in a
-# child process (see _make_files).
-LARGE_BUILD = 1000
-
-
-@dataclass
-class _Made:
-    """The files written but the search index, and what the build needs to finish."""
-
-    out: OutputWriter  # open: the build finishes or abandons it
-    previous: Manifest
-    manifest: Manifest  # every output's digest but the index parts'
-    spare_parts: dict[str, str] | None  # the index parts the reused spare holds
-    parts: list[Part]
-    digests: dict[str, str]  # what each index part is made from
-    counts: dict[str, int]
-    warnings: list[Problem]
-    page_count: int
-    rendered: int
-    made: int
-    clock: _Clock
-
-
-def _make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source], site: str,
-                clock: _Clock, report: Report | None) -> _Made:
-    """Read the archive and write every output that changed but the search index into an
-    open output folder, which it hands back with what the build needs to finish.
-
-    A large build runs this in a child process (parallel.in_child): the records, and what
-    Python's allocator keeps of reading and rendering although it is free, are about
-    550 MB at 50,000 resolutions. Pagefind's process, about 450 MB a part, starts only
-    once the child has ended and given all of it back.
-    """
-    previous = Manifest.load(cache_dir, config.output_dir, site)
-    clone = None
-    if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
-        clone = OutputClone(config.output_dir, previous.outputs(),
-                            [f"{BUNDLE}/{name}" for name in previous.parts])
-    try:
-        archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
-        t = catalogue(config.language)
-        urls = Urls(config.base_path, config.host, t.words)
-        history = read_history(config.content_dir, _published_files(config, archive))
-        pages = build_pages(archive, urls, t, config, history)
-    except BaseException:
-        if clone:
-            clone.discard()
-        raise
-    prints = Fingerprints(site)
-    manifest = Manifest(config.output_dir, site)
-    clock.lap("read")
-    spare = Manifest.take_spare(cache_dir, config.output_dir, site)
-    cloned = clone.result() if clone else None
-    if spare is None and cloned is not None:
-        spare = previous  # the clone holds what the last build wrote
-    out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
-    try:
-        rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                prints, previous, manifest, out, cache_dir, report)
-        page_count = len(pages)
-        page_urls = [page.url for page in pages if page.kind != "redirect"]
-        del pages  # every page's objects (JSON-LD, citation …) freed before the data files
-        clock.lap("render")
-        for path, source in _copied_files(archive, urls):  # not read into memory
-            out.copy(path, source)
-            manifest.copies.append(path)
-        made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
-                           previous, manifest, out, report)
-        clock.lap("data")
-        parts = index_parts(archive, urls)
-        digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
-                   for p in parts}
-    except BaseException:
-        out.abandon()
-        raise
-    counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
-              "committees": len(archive.committees), "topics": len(archive.topics)}
-    return _Made(out, previous, manifest, spare.parts if spare else None, parts, digests,
-                 counts, warnings, page_count, rendered, made, clock)
-
-
-def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
-    """Whether a content file is published: its Git commit messages may then be shown.
-
-    The set of files is made on the first question (content outside Git asks none).
-    """
-    @functools.cache
-    def files() -> frozenset[Path]:
-        found = {(config.root / r.source).resolve() for r in archive.resolutions}
-        found |= {(config.root / s.info.source).resolve() for s in archive.sessions if s.info}
-        found |= {a.source for r in archive.resolutions for a in r.attachments}
-        return frozenset(found)
-
-    always = [(config.content_dir / kind).resolve() for kind in ("committees", "topics",
-                                                                 "pages")]
-    return lambda path: path in files() or any(path.is_relative_to(a) for a in always)
-
-
-class _Clock:
-    """Seconds per stage, for the summary line and the benchmark."""
-
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-        self.laps: dict[str, float] = {}
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = round(now - self.last, 3)
-        self.last = now
-
-    def total(self) -> float:
-        return time.perf_counter() - self.start
-
-
-def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
-                 prints: Fingerprints, previous: Manifest, manifest: Manifest,
-                 out: OutputWriter, cache_dir: Path | None,
-                 report: Report | None = None) -> int:
-    """Render the pages whose inputs changed, take the others over; returns how many rendered."""
-    jobs = []
-    for page in pages:
-        rel = output_path(page.url)
-        digest = manifest.files[rel] = page_digest(prints, page)
-        if not _take_over(out, previous, rel, digest):
-            jobs.append((page, out.target(rel)))
-    resolutions = sum(page.kind == "resolution" for page, _ in jobs)
-    if resolutions:
-        prepare_search_text(cache_dir)  # once here, not once per worker
-    problems = render_to_files(env, jobs, config.root, _stage(report, "render", len(jobs)))
-    # This process renders too. Its word list (72 MB) goes once many pages are made, where
-    # memory counts (the data files come next); a small build keeps it for the next build
-    # in this process (serve, tests), which would read it again (0.2-1 s).
-    release_search_text(word_list=resolutions >= FREE_WORD_LIST_AFTER)
-    if problems:
-        raise BuildError(problems)
-    return len(jobs)
-
-
-def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> bool:
-    """Put an unchanged output in place: kept in the reused spare, or linked from the last
-    output. False when it must be made."""
-    if out.keep(rel, digest):
-        return True
-    old = previous.reusable(rel, digest)
-    if old is None:
-        return False
-    out.link(rel, old)
-    return True
-
-
-def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
-                manifest: Manifest, out: OutputWriter, report: Report | None = None) -> int:
-    """Make the data files whose inputs changed, take the others over; returns how many made.
-
-    In this process, after the pages: each file touches many records, which a forked
-    worker would copy.
-    """
-    made = 0
-    progress = _stage(report, "data", len(files))
-    for done, file in enumerate(files, 1):
-        digest = manifest.files[file.path] = prints.of(file.inputs)
-        if not _take_over(out, previous, file.path, digest):
-            out.target(file.path).write_bytes(file.make())
-            made += 1
-        if progress and (done % 1000 == 0 or done == len(files)):
-            progress(done)
-    return made
-
-
-def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
-    """Assets and the attachments public resolutions list, as (path, source file)."""
-    files = [(f"assets/{name}", THEME / "static" / name)
-             for name in ("style.css", "search.js", "cite.js")]
-    attachments = {a.file: a for r in archive.resolutions for a in r.attachments}
-    return files + [(urls.file(a), a.source) for a in attachments.values()]
-
-
-def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
-                page_urls: list[str]) -> list[DataFile]:
-    """Feeds, exports and the OParl export; each made only when its inputs changed."""
-    files = []
-    files += feed_files(archive, urls, t, config)
-    files += export_files(archive, urls, t, config, page_urls)
-    files += oparl_files(archive, urls, t, config)
-    files.append(DataFile(".nojekyll", (), bytes))
-    return files

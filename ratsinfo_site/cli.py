@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ratsinfo_site import __version__
-from ratsinfo_site.build import CACHE, build, read_archive
+from ratsinfo_site.build import CACHE, build
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.i18n import catalogue
@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                              layouts_dir=absolute(args.layouts), output_dir=absolute(args.out),
                              base_url=args.base_url)
         if args.command == "check":
+            from ratsinfo_site.make import read_archive
             archive, warnings = read_archive(config, config.root / CACHE, save=False)
             _report(warnings)
             if not args.quiet:

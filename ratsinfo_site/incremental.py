@@ -14,7 +14,7 @@ from typing import Any
 
 from ratsinfo_site import __version__
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.read import Source, code_digest
+from ratsinfo_site.sources import Source, code_digest
 
 MANIFEST = "outputs.json"
 SPARE = "spare.json"  # the manifest of the output before last (see write.py)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import os
 import zlib
@@ -13,7 +12,7 @@ from typing import Any
 
 from ratsinfo_site.errors import Problem
 from ratsinfo_site.files import read_cache, write_cache
-from ratsinfo_site.load import KINDS, find_document_files, read_document, show_path
+from ratsinfo_site.load import KINDS, read_document
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
     TOPIC_KEYS,
@@ -23,24 +22,8 @@ from ratsinfo_site.model import (
 )
 from ratsinfo_site.parallel import Progress, pmap
 from ratsinfo_site.privacy import PersonalData, personal_data
+from ratsinfo_site.sources import Source
 from ratsinfo_site.store import StoredMarkup, StoredText, TextStore, temporary_store
-
-PACKAGE = Path(__file__).parent
-
-
-@dataclass(frozen=True)
-class Source:
-    """One content file as found on disk."""
-
-    kind: str
-    file: str  # its path as found (a Path is made only for the files read)
-    shown: str
-    size: int
-    mtime_ns: int
-
-    @property
-    def path(self) -> Path:
-        return Path(self.file)
 
 
 @dataclass(frozen=True)
@@ -52,41 +35,6 @@ class Parsed:
     problems: tuple[Problem, ...]
     attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
     personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
-
-
-def _folder_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-# The package does not change while it runs: read once per process, not once per use.
-_package_digest = functools.cache(lambda: _folder_digest(PACKAGE))
-
-
-def code_digest(*folders: Path) -> str:
-    """A digest of the package's code, templates and catalogues (and of given folders)."""
-    if not folders:
-        return _package_digest()
-    return hashlib.sha256("".join([_package_digest(), *map(_folder_digest, folders)])
-                          .encode()).hexdigest()
-
-
-def find_sources(content_dir: Path, root: Path) -> list[Source]:
-    """Every content file, by kind, in a stable order."""
-    found = []
-    prefix = f"{root}{os.sep}"
-    for kind in KINDS:
-        for name in find_document_files(content_dir / kind):
-            stat = os.stat(name)
-            shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
-                else show_path(Path(name), root)  # e.g. content outside the site root
-            found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
-    return found
 
 
 def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from ratsinfo_site.build import read_archive
 from ratsinfo_site.config import load_config
 from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.make import read_archive
 from ratsinfo_site.urls import Urls
 from tests.helpers import REPO, Site, checksums, crawl, serve, text_of
 

@@ -14,11 +14,11 @@ import icalendar
 import pytest
 
 from ratsinfo_site.archive import Archive
-from ratsinfo_site.build import read_archive
 from ratsinfo_site.config import SiteConfig, load_config
 from ratsinfo_site.export import export_files
 from ratsinfo_site.feeds import feed_files
 from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.make import read_archive
 from ratsinfo_site.pages import build_pages
 from ratsinfo_site.urls import Urls
 from tests.helpers import REPO, Site

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import ratsinfo_site.build as build_module
-from ratsinfo_site import write
+from ratsinfo_site import make, write
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError
@@ -181,7 +181,7 @@ def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp
                                                                monkeypatch):
     """Without an output before last, the live output is copied (hard links) while the
     content is read, and the build works in the copy as in a spare."""
-    monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
+    monkeypatch.setattr(make, "OutputClone", RecordedClone)
     RecordedClone.log = tmp_path / "clones.txt"
     live = checksums(example / "public")
     page = "beschluesse/2021-7-014/index.html"
@@ -203,7 +203,7 @@ def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp
 
 def test_a_file_gone_from_the_live_output_makes_the_copy_give_way(example: Path, tmp_path,
                                                                   monkeypatch):
-    monkeypatch.setattr(build_module, "OutputClone", RecordedClone)
+    monkeypatch.setattr(make, "OutputClone", RecordedClone)
     RecordedClone.log = tmp_path / "clones.txt"
     (example / "public/beschluesse/2021-7-014/index.html").unlink()  # by hand
     edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n", "\n---\n\nNeu.\n")

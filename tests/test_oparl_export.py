@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from ratsinfo_site.build import read_archive
 from ratsinfo_site.config import SiteConfig, load_config
 from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.make import read_archive
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.urls import Urls
 from tests.helpers import REPO, Site, text_of

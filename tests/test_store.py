@@ -11,9 +11,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ratsinfo_site.build import CACHE, build, read_archive
+from ratsinfo_site.build import CACHE, build
 from ratsinfo_site.config import load_config
-from ratsinfo_site.read import RecordCache, code_digest
+from ratsinfo_site.make import read_archive
+from ratsinfo_site.read import RecordCache
+from ratsinfo_site.sources import code_digest
 from ratsinfo_site.store import StoredMarkup, StoredText, TextStore
 from tests.helpers import copy_example
 

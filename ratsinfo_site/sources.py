@@ -1,0 +1,66 @@
+"""The content files of a site as found on disk, and the digest of the code that reads them.
+
+Light on purpose: a build with nothing to do needs only these (see build.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ratsinfo_site.load import KINDS, find_document_files, show_path
+
+PACKAGE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as found on disk."""
+
+    kind: str
+    file: str  # its path as found (a Path is made only for the files read)
+    shown: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# The package does not change while it runs: read once per process, not once per use.
+_package_digest = functools.cache(lambda: _folder_digest(PACKAGE))
+
+
+def code_digest(*folders: Path) -> str:
+    """A digest of the package's code, templates and catalogues (and of given folders)."""
+    if not folders:
+        return _package_digest()
+    return hashlib.sha256("".join([_package_digest(), *map(_folder_digest, folders)])
+                          .encode()).hexdigest()
+
+
+def find_sources(content_dir: Path, root: Path) -> list[Source]:
+    """Every content file, by kind, in a stable order."""
+    found = []
+    prefix = f"{root}{os.sep}"
+    for kind in KINDS:
+        for name in find_document_files(content_dir / kind):
+            stat = os.stat(name)
+            shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
+                else show_path(Path(name), root)  # e.g. content outside the site root
+            found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
+    return found
