@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from ratsinfo_site.build import CACHE, build
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.i18n import catalogue
+from ratsinfo_site.slugs import slugify
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,21 +48,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _text_arg(value: str) -> str:
+    """A command-line text that must not be blank."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value.strip()
+
+
+def _reference_arg(value: str) -> str:
+    """A reference with letters or digits in it: they make its address."""
+    value = _text_arg(value)
+    if not slugify(value):
+        raise argparse.ArgumentTypeError(f"'{value}' has no letters or digits to make an address")
+    return value
+
+
+def _date_arg(value: str) -> dt.date:
+    """A date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date YYYY-MM-DD") from None
+
+
 def _authoring_commands(commands: argparse._SubParsersAction) -> None:
     """``serve`` and ``new``."""
-    from ratsinfo_site.new import date_arg, reference_arg, text_arg
     text = "build, serve on this machine, rebuild and reload the browser on every change"
     serve = commands.add_parser("serve", help=text, description=text)
     text = "write a new, non-public resolution file to fill in"
     new = commands.add_parser("new", help=text, description=text)
-    new.add_argument("--reference", required=True, type=reference_arg, metavar="REF",
+    new.add_argument("--reference", required=True, type=_reference_arg, metavar="REF",
                      help="Vorlagennummer, e.g. 2024/3/001")
-    new.add_argument("--title", required=True, type=text_arg, help="Betreff")
-    new.add_argument("--committee", type=text_arg, metavar="NAME",
+    new.add_argument("--title", required=True, type=_text_arg, help="Betreff")
+    new.add_argument("--committee", type=_text_arg, metavar="NAME",
                      help="first committee to consult (Gremium)")
-    new.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD",
+    new.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
                      help="date of the paper (default: today)")
-    new.add_argument("--type", type=text_arg, help="Beschlussvorlage (default), Antrag, …")
+    new.add_argument("--type", type=_text_arg, help="Beschlussvorlage (default), Antrag, …")
     for sub, flag, metavar, what in (
             (serve, "--config", "FILE", "site.toml (default: ./site.toml)"),
             (serve, "--content", "DIR", "content folder (default: content/)"),

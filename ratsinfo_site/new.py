@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import tempfile
 from collections.abc import Iterator
@@ -15,29 +14,6 @@ from ratsinfo_site.errors import BuildError, Problem, errors_in
 from ratsinfo_site.load import RawDocument, find_documents, read_document, show_path
 from ratsinfo_site.model import DEFAULT_TYPE, parse_resolution
 from ratsinfo_site.slugs import slugify
-
-
-def text_arg(value: str) -> str:
-    """A command-line text that must not be blank."""
-    if not value.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    return value.strip()
-
-
-def reference_arg(value: str) -> str:
-    """A reference with letters or digits in it: they make its address."""
-    value = text_arg(value)
-    if not slugify(value):
-        raise argparse.ArgumentTypeError(f"'{value}' has no letters or digits to make an address")
-    return value
-
-
-def date_arg(value: str) -> dt.date:
-    """A date written YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date YYYY-MM-DD") from None
 
 
 def _scalar(value: str | dt.date | bool) -> str:
