@@ -386,3 +386,45 @@ def test_pagefind_is_asked_for_its_scripts_once_then_they_come_from_the_cache(
     paper.write_text(paper.read_text("utf-8") + "Noch einer.\n", encoding="utf-8")
     assert build_in_new_process() == 1
     assert script.read_bytes() in cached.read_bytes()
+
+
+def test_a_part_writes_beside_another_only_when_memory_allows_both(monkeypatch):
+    """Pagefind writes a part on about one core: a second part may write beside it when
+    the memory a page took in the parts written so far says both fit in the budget."""
+    from ratsinfo_site.parts import Part
+
+    monkeypatch.setattr(search_index, "_memory_mb", lambda pid, field="VmRSS": 100.0)
+    monkeypatch.setattr(search_index, "MEMORY_BUDGET_MB", 1000)
+
+    def part(name: str, pages: int) -> Part:
+        return Part(name, tuple(f"{name}/{n}/index.html" for n in range(pages)))
+
+    async def waits(turns, coming: Part) -> asyncio.Task:
+        task = asyncio.create_task(turns.begin(coming))
+        await asyncio.sleep(0.05)
+        return task
+
+    async def scenario() -> None:
+        turns = search_index._Turns()
+        a, b, c, d, e = (part("a", 1000), part("b", 900), part("c", 1000), part("d", 1000),
+                         part("e", 900))
+        await turns.begin(a)  # the first part writes at once
+        second = await waits(turns, b)
+        assert not second.done()  # nothing is known of the memory a page takes: b waits
+        await turns.end(a, 400.0)  # 0.4 MB a page
+        await asyncio.sleep(0.05)
+        assert second.done() and list(turns.writing) == ["b"]
+        assert (await waits(turns, c)).done()  # 100 + 0.4 * (900 + 1000) <= 1000: both
+        assert turns.writing == {"b": 900, "c": 1000}
+        await turns.end(b, 450.0)  # 0.5 MB a page now
+        await turns.end(c, 400.0)
+        await turns.begin(d)
+        fifth = await waits(turns, e)
+        assert not fifth.done()  # 100 + 0.5 * (1000 + 900) > 1000: e waits for d
+        await turns.end(d, None)  # its memory unknown: no part writes beside another again
+        await asyncio.sleep(0.05)
+        assert fifth.done() and list(turns.writing) == ["e"]
+        assert not (await waits(turns, part("f", 1))).done()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # this thread may run the browser's loop
+        pool.submit(asyncio.run, scenario()).result()
