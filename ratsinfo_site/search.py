@@ -227,9 +227,12 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
         if progress:
             progress(done)
 
-    async with asyncio.TaskGroup() as group:  # one part failing stops the others
-        for part in parts:
-            group.create_task(index(part))
+    try:
+        async with asyncio.TaskGroup() as group:  # one part failing stops the others
+            for part in parts:
+                group.create_task(index(part))
+    except BaseExceptionGroup as failed:  # the first error, as the caller knows it
+        raise failed.exceptions[0] from None
 
 
 async def _index_part(site: Path, part: Part, output: Path, language: str,

@@ -428,3 +428,30 @@ def test_a_part_writes_beside_another_only_when_memory_allows_both(monkeypatch):
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # this thread may run the browser's loop
         pool.submit(asyncio.run, scenario()).result()
+
+
+def test_a_part_that_cannot_be_indexed_fails_the_build_with_a_message_not_a_traceback(
+        site: Site, capsys, monkeypatch):
+    import errno
+
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 2)
+    papers = [site.simple(f"r{n}", f"{2019 + n}/1", f"Radwegeplanung {n}") for n in range(6)]
+    assert site.run("build", capsys=capsys).code == 0
+    assert len(list((site.public / "pagefind").iterdir())) == 3
+    before = {p: p.read_bytes() for p in site.public.rglob("*") if p.is_file()}
+    real, staged = search_index._stage, []
+
+    def stage(site_path, part, staging, language):
+        staged.append(part.name)
+        if len(staged) == 2:  # the second part under way
+            raise OSError(errno.ENOSPC, "No space left on device", str(staging))
+        real(site_path, part, staging, language)
+
+    monkeypatch.setattr(search_index, "_stage", stage)
+    for paper in papers:  # every part changes
+        paper.write_text(paper.read_text("utf-8") + "Ein Satz mehr.\n", encoding="utf-8")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert re.search(r"error: .*ratsinfo-search-.*: No space left on device", run.err)
+    assert {p: p.read_bytes() for p in site.public.rglob("*") if p.is_file()} == before
