@@ -157,12 +157,13 @@ async def _settle(output: Path, scripts: dict[str, bytes],
         await asyncio.sleep(0.02)
 
 
-# Pagefind writes a part's index on about one core, holding ~0.45 MB a page (adding the
-# pages took ~0.1 MB a page and two cores). So two parts are under way at once, and the
-# second writes beside the first when the memory the parts written so far took a page
-# says that both fit below MEMORY_BUDGET_MB with this process; else it waits its turn.
+# Pagefind writes a part's index on about one core, holding 10 MB and ~0.4 MB a page
+# (adding the pages took ~0.1 MB a page and two cores). So two parts are under way at
+# once, and the second writes beside the first when the memory the parts written so far
+# took says that both fit below MEMORY_BUDGET_MB with this process; else it waits its turn.
 PARTS_AT_ONCE = 2
 MEMORY_BUDGET_MB = 950  # the issue asks for a peak of at most 1 GB
+PAGEFIND_MB = 10  # a Pagefind process with a one-page index: 11.5 MB (VmHWM)
 
 
 def _memory_mb(pid: int | str, field: str = "VmRSS") -> float | None:
@@ -182,7 +183,7 @@ class _Turns:
 
     def __init__(self) -> None:
         self.writing: dict[str, int] = {}  # the parts writing now: their pages
-        self.mb_per_page = 0.0  # the most a page of a part written so far took
+        self.mb_per_page = 0.0  # the most a page took in a part written so far
         self.changed = asyncio.Condition()
 
     def _fits(self, part: Part) -> bool:
@@ -191,8 +192,9 @@ class _Turns:
         own = _memory_mb("self")
         if not self.mb_per_page or own is None:
             return False
-        pages = sum(self.writing.values()) + len(part.pages)
-        return own + self.mb_per_page * pages <= MEMORY_BUDGET_MB
+        pages = [*self.writing.values(), len(part.pages)]
+        need = sum(PAGEFIND_MB + self.mb_per_page * n for n in pages)
+        return own + need <= MEMORY_BUDGET_MB
 
     async def begin(self, part: Part) -> None:
         async with self.changed:
@@ -202,7 +204,9 @@ class _Turns:
     async def end(self, part: Part, peak_mb: float | None) -> None:
         async with self.changed:
             del self.writing[part.name]
-            self.mb_per_page = max(self.mb_per_page, (peak_mb or math.inf) / len(part.pages))
+            took = (max((peak_mb - PAGEFIND_MB) / len(part.pages), 1e-3) if peak_mb
+                    else math.inf)
+            self.mb_per_page = max(self.mb_per_page, took)
             self.changed.notify_all()
 
 

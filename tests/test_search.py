@@ -411,16 +411,16 @@ def test_a_part_writes_beside_another_only_when_memory_allows_both(monkeypatch):
         await turns.begin(a)  # the first part writes at once
         second = await waits(turns, b)
         assert not second.done()  # nothing is known of the memory a page takes: b waits
-        await turns.end(a, 400.0)  # 0.4 MB a page
+        await turns.end(a, 410.0)  # 10 MB for the process, 0.4 MB a page
         await asyncio.sleep(0.05)
         assert second.done() and list(turns.writing) == ["b"]
-        assert (await waits(turns, c)).done()  # 100 + 0.4 * (900 + 1000) <= 1000: both
+        assert (await waits(turns, c)).done()  # 100 + 2 * 10 + 0.4 * (900 + 1000) <= 1000
         assert turns.writing == {"b": 900, "c": 1000}
-        await turns.end(b, 450.0)  # 0.5 MB a page now
+        await turns.end(b, 460.0)  # 0.5 MB a page now
         await turns.end(c, 400.0)
         await turns.begin(d)
         fifth = await waits(turns, e)
-        assert not fifth.done()  # 100 + 0.5 * (1000 + 900) > 1000: e waits for d
+        assert not fifth.done()  # 100 + 2 * 10 + 0.5 * (1000 + 900) > 1000: e waits
         await turns.end(d, None)  # its memory unknown: no part writes beside another again
         await asyncio.sleep(0.05)
         assert fifth.done() and list(turns.writing) == ["e"]
