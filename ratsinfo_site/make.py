@@ -21,6 +21,7 @@ from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
+from ratsinfo_site.parallel import pmap
 from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.progress import Clock, Report, stage
@@ -210,19 +211,21 @@ def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
                 manifest: Manifest, out: OutputWriter, report: Report | None = None) -> int:
     """Make the data files whose inputs changed, take the others over; returns how many made.
 
-    In this process, after the pages: each file touches many records, which a forked
-    worker would copy.
+    After the pages, on all cores like them (the 21,538 data files of 10,000 resolutions:
+    making them took 5-7 s, writing their 250 MB as long again).
     """
-    made = 0
-    progress = stage(report, "data", len(files))
-    for done, file in enumerate(files, 1):
+    jobs = []
+    for file in files:
         digest = manifest.files[file.path] = prints.of(file.inputs)
         if not _take_over(out, previous, file.path, digest):
-            out.target(file.path).write_bytes(file.make())
-            made += 1
-        if progress and (done % 1000 == 0 or done == len(files)):
-            progress(done)
-    return made
+            jobs.append((file, out.target(file.path)))
+    pmap(_make_file, jobs, progress=stage(report, "data", len(jobs)))
+    return len(jobs)
+
+
+def _make_file(job: tuple[DataFile, Path]) -> None:
+    file, target = job
+    target.write_bytes(file.make())
 
 
 def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
