@@ -9,6 +9,7 @@ import pickle
 import queue
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +20,22 @@ MIN_PER_WORKER = 64  # below this, starting processes costs more than it saves
 # writes) and keeps what it copied: after this many chunks (of 32 or so) it makes way for
 # a fresh one, forked from the parent with the parent's caches as they are by then.
 CHUNKS_PER_WORKER = 4
+
+
+# The build's peak memory, all its processes (the speed issue asks for at most 1 GB).
+MEMORY_BUDGET_MB = 950
+
+
+def memory_mb(pid: int | str = "self", field: str = "VmRSS") -> float | None:
+    """A process's resident memory (``VmHWM``: its peak) in MB; None if it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # kB
+    return None
 
 
 def workers() -> int:

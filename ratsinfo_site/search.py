@@ -19,6 +19,7 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService, get_executable
 
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
+from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
 from ratsinfo_site.parts import Part
 
 BUNDLE = "pagefind"
@@ -162,20 +163,7 @@ async def _settle(output: Path, scripts: dict[str, bytes],
 # once, and the second writes beside the first when the memory the parts written so far
 # took says that both fit below MEMORY_BUDGET_MB with this process; else it waits its turn.
 PARTS_AT_ONCE = 2
-MEMORY_BUDGET_MB = 950  # the issue asks for a peak of at most 1 GB
 PAGEFIND_MB = 10  # a Pagefind process with a one-page index: 11.5 MB (VmHWM)
-
-
-def _memory_mb(pid: int | str, field: str = "VmRSS") -> float | None:
-    """A process's resident memory (``VmHWM``: its peak) in MB; None if it cannot be read."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024  # kB
-    return None
 
 
 class _Turns:
@@ -189,7 +177,7 @@ class _Turns:
     def _fits(self, part: Part) -> bool:
         if not self.writing:
             return True
-        own = _memory_mb("self")
+        own = memory_mb("self")
         if not self.mb_per_page or own is None:
             return False
         pages = [*self.writing.values(), len(part.pages)]
@@ -261,7 +249,7 @@ async def _index_part(site: Path, part: Part, output: Path, language: str,
             await index.write_files()
             await _settle(output, scripts)  # before the process ends
             process = getattr(service, "_backend", None)  # not a public attribute
-            peak = _memory_mb(process.pid, "VmHWM") if process else None
+            peak = memory_mb(process.pid, "VmHWM") if process else None
         finally:
             await service.close()
             if writing:

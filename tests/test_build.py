@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 
 import pytest
@@ -204,3 +205,29 @@ def test_python_dash_m_runs_the_command(site: Site):
     run = subprocess.run([sys.executable, "-m", "ratsinfo_site", "check"], cwd=site.root,
                          capture_output=True, text=True)
     assert run.returncode == 0 and "OK: 1 public resolutions" in run.stdout
+
+
+@pytest.mark.parametrize("budget,cores", [(100_000, 2), (1, 1)])
+def test_data_files_use_every_core_only_where_a_copy_of_the_build_fits_in_memory(
+        site: Site, capsys, monkeypatch, budget, cores):
+    """A forked worker copies the records it touches, and the data files touch most."""
+    import ratsinfo_site.make as make
+
+    monkeypatch.setattr(make, "MEMORY_BUDGET_MB", budget)
+    monkeypatch.setattr(make, "workers", lambda: 2)
+    asked = []
+    real = make.pmap
+
+    def pmap(function, items, jobs=None, progress=None):
+        if function is make._make_file:
+            asked.append((jobs, len(items)))
+        return real(function, items, jobs, progress)
+
+    monkeypatch.setattr(make, "pmap", pmap)
+    for n in range(70):
+        site.simple(f"r{n}", f"2021/{n}", f"Radweg {n}")
+    assert site.run("build", capsys=capsys).code == 0
+    [(jobs, made)] = asked
+    assert jobs == cores and made > 140  # two JSON files a resolution, lists, feeds
+    data = json.loads((site.public / "api" / "beschluesse" / "2021-69.json").read_text("utf-8"))
+    assert data["title"] == "Radweg 69"

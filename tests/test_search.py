@@ -393,7 +393,7 @@ def test_a_part_writes_beside_another_only_when_memory_allows_both(monkeypatch):
     the memory a page took in the parts written so far says both fit in the budget."""
     from ratsinfo_site.parts import Part
 
-    monkeypatch.setattr(search_index, "_memory_mb", lambda pid, field="VmRSS": 100.0)
+    monkeypatch.setattr(search_index, "memory_mb", lambda pid="self", field="VmRSS": 100.0)
     monkeypatch.setattr(search_index, "MEMORY_BUDGET_MB", 1000)
 
     def part(name: str, pages: int) -> Part:
