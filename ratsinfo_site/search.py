@@ -18,6 +18,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService, get_executable
 
+from ratsinfo_site.chunks import split_part
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
 from ratsinfo_site.parts import Part
@@ -59,12 +60,13 @@ def _staging_root() -> str | None:
     return str(STAGING_ROOT) if os.access(STAGING_ROOT, os.W_OK | os.X_OK) else None
 
 
-# Files named by a digest of their bytes, which Pagefind leaves alone when they exist.
-SEEDED = ("fragment", "index")
+# Files named by a digest of their bytes, which Pagefind leaves alone when they exist
+# (its word index chunks are cut again after it, see chunks.py: never the same).
+SEEDED = ("fragment",)
 
 
 def _seed(previous: Path, output: Path) -> None:
-    """The last build's page fragments and index chunks of this part, as hard links.
+    """The last build's page fragments of this part, as hard links.
 
     Pagefind does not compress and write again what exists already: re-indexing a part
     after one edit takes about half the time.
@@ -213,6 +215,7 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
             await _index_part(site, part, output, language, scripts, turns)
             if part.name in seeds:
                 _prune(output)
+            await asyncio.to_thread(split_part, output, language)
             for name in UNUSED:
                 (output / name).unlink(missing_ok=True)
         done += 1

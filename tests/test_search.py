@@ -206,9 +206,13 @@ def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys)
 
 @pytest.fixture
 def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
-    """An archive of 37 papers over four years, indexed in parts of at most 12 pages."""
+    """An archive of 37 papers over four years, indexed in parts of at most 12 pages,
+    their word indexes cut into chunks wherever 200 bytes are full (see chunks.py)."""
+    import ratsinfo_site.chunks as chunks
     import ratsinfo_site.parts as parts
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
+    monkeypatch.setattr(chunks, "LEAF_BYTES", 200)
+    monkeypatch.setattr(chunks, "SAFE_PREFIX", -1)
     staging = tmp_path / "staging"
     staging.mkdir()
     monkeypatch.setattr(search_index, "STAGING_ROOT", staging)
@@ -254,6 +258,23 @@ def test_results_from_several_index_parts_come_in_date_order(page, parted):
         assert count(page) == 37 and oldest == sorted(oldest) and oldest[0].startswith("2019")
         # only one part has this word; the others' prefix match "radwegeplanung" is no hit
         assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]
+        search(page, base, "Radwegeplan")  # the stem itself: found through its own chunk
+        assert count(page) == 37
+    # "radwegeplan" (the stem) and "radwegeplanungsbeirat" are in different chunks of a
+    # part: the browser found both above through the chunk that holds every word the stem
+    # begins, listed for the stem alone
+    assert any(chunk[:2] == ["radwegeplan"] * 2 for chunk in chunk_lists(parted.public))
+
+
+def chunk_lists(public) -> list[list[str]]:
+    """Every index part's list of word index chunks: [from, to, name] each."""
+    import cbor2
+    found = []
+    for part in (public / "pagefind").iterdir():
+        entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
+        found += cbor2.loads(gzip.decompress(meta.read_bytes())[12:])[2]
+    return found
 
 
 def parts_loaded(requested: list[str]) -> set[str]:

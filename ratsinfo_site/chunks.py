@@ -1,0 +1,217 @@
+"""One index part's word index in small chunks: what a browser downloads per query word.
+
+Pagefind cuts a part's word index (its words, sorted, each with the pages and positions
+where it occurs) into chunks of about 20,000 positions, ~30 KB compressed at 1,000 pages,
+and the browser loads one chunk per query word and part searched. Which chunk: the first
+in the metadata's list whose range (from, to) holds the word; the word's extensions are
+found only in that chunk ("Integration" finds "Integrationskonzept" when both are in it),
+and Pagefind's own cuts fall anywhere ("schulb" | "schule"), so that a word's extensions
+may lie in two chunks and one of them is never searched.
+
+``split_part`` cuts the part's words again, after Pagefind has written them: into leaves
+of about ``LEAF_BYTES``, cut between two words that share at most ``SAFE_PREFIX``
+characters, or anywhere once a leaf has grown to twice that. Each word of at least
+``GROUP_MIN`` characters whose extensions a cut still separates gets a chunk of its own
+with all of them, listed first and found only by that very word. So every word of the
+index finds every word it begins, and a search loads ~7 KB a word and part instead of ~30.
+The words' bytes are copied as Pagefind encoded them (CBOR, read only as far as needed to
+find where each word starts and ends); where the files are not as expected, the part is
+left as Pagefind wrote it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from bisect import bisect_left
+from pathlib import Path
+
+import cbor2
+
+MAGIC = b"pagefind_dcd"  # the first bytes of every uncompressed Pagefind file
+LEAF_BYTES = 12_000  # uncompressed: ~7 KB compressed
+SAFE_PREFIX = 2
+GROUP_MIN = 3
+AFTER_ALL = "\U0010ffff"  # the last character: "ab" + AFTER_ALL sorts after every "ab…"
+LEVEL = 4  # gzip: level 6 took twice the time for 3 % less
+
+# A run of a word's pages: [page number, [positions], [positions in metadata fields]] each.
+_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a]....|[\x1b\x3b]........)"
+_UINT = rb"(?:[\x00-\x17]|\x18.|\x19..|\x1a....|\x1b........)"
+_ARRAY = rb"(?:[\x80-\x97]|\x98.|\x99..|\x9a....)"
+_PAGES = re.compile(rb"(?:\x83" + _UINT + _ARRAY + _INT + rb"*+" + _ARRAY + _INT + rb"*+)*+",
+                    re.S)
+
+
+class _Unknown(ValueError):
+    """The files are not laid out as this module knows them."""
+
+
+def _head(data: bytes, pos: int, major: int) -> tuple[int, int]:
+    """The argument of the CBOR head at ``pos`` (of major type ``major``), and what follows."""
+    if pos >= len(data) or data[pos] >> 5 != major:
+        raise _Unknown(f"major type {major} expected at {pos}")
+    info = data[pos] & 31
+    if info < 24:
+        return info, pos + 1
+    if info > 27:
+        raise _Unknown(f"length {info} at {pos}")
+    size = 1 << (info - 24)
+    return int.from_bytes(data[pos + 1:pos + 1 + size], "big"), pos + 1 + size
+
+
+def _text(data: bytes, pos: int) -> tuple[str, int]:
+    size, pos = _head(data, pos, 3)
+    return data[pos:pos + size].decode(), pos + size
+
+
+def _pages(data: bytes, pos: int) -> int:
+    count, pos = _head(data, pos, 4)
+    end = _PAGES.match(data, pos).end()
+    if count and end == pos:
+        raise _Unknown(f"pages expected at {pos}")
+    return end
+
+
+def _array_head(count: int) -> bytes:
+    if count < 24:
+        return bytes([0x80 + count])
+    for info, size in ((24, 1), (25, 2), (26, 4)):
+        if count < 1 << (8 * size):
+            return bytes([0x80 + info]) + count.to_bytes(size, "big")
+    raise _Unknown(f"{count} words")
+
+
+def words(chunk: bytes) -> list[tuple[str, bytes]]:
+    """The words of an uncompressed word index chunk (after MAGIC), each with its bytes."""
+    count, pos = _head(chunk, 0, 4)
+    if count != 1:
+        raise _Unknown("a word index holds one list")
+    count, pos = _head(chunk, pos, 4)
+    found = []
+    for _ in range(count):
+        start = pos
+        if chunk[pos:pos + 1] != b"\x83":  # [word, pages, [[variant, pages], ...]]
+            raise _Unknown(f"a word expected at {pos}")
+        word, pos = _text(chunk, pos + 1)
+        pos = _pages(chunk, pos)
+        variants, pos = _head(chunk, pos, 4)
+        for _ in range(variants):  # the same word with its diacritics ("getätigt")
+            if chunk[pos:pos + 1] != b"\x82":
+                raise _Unknown(f"a variant expected at {pos}")
+            _, pos = _text(chunk, pos + 1)
+            pos = _pages(chunk, pos)
+        found.append((word, chunk[start:pos]))
+    if pos != len(chunk):
+        raise _Unknown("bytes after the last word")
+    return found
+
+
+def _common(a: str, b: str) -> int:
+    """The length of the start that ``a`` and ``b`` share."""
+    return len(os.path.commonprefix((a, b)))
+
+
+def leaves(entries: list[tuple[str, bytes]]) -> list[tuple[int, int]]:
+    """Cut the sorted words into leaves ``[start, end)`` (see the module's docstring)."""
+    cuts, start, size = [], 0, 0
+    for i in range(len(entries) - 1):
+        size += len(entries[i][1])
+        if size >= LEAF_BYTES and (size >= 2 * LEAF_BYTES or _common(
+                entries[i][0], entries[i + 1][0]) <= SAFE_PREFIX):
+            cuts.append((start, i + 1))
+            start, size = i + 1, 0
+    if entries:
+        cuts.append((start, len(entries)))
+    return cuts
+
+
+def groups(entries: list[tuple[str, bytes]],
+           cut: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The words whose extensions two leaves share, each with the range of them."""
+    names = [word for word, _ in entries]
+    vocabulary = set(names)
+    found: dict[str, tuple[int, int]] = {}
+    for _, end in cut[:-1]:
+        shared = names[end - 1][:_common(names[end - 1], names[end])]
+        for length in range(GROUP_MIN, len(shared) + 1):
+            word = shared[:length]
+            if word in vocabulary and word not in found:
+                first = bisect_left(names, word)
+                found[word] = (first, bisect_left(names, word + AFTER_ALL, first))
+    return dict(sorted(found.items()))
+
+
+def _pack(data: bytes) -> bytes:
+    return gzip.compress(MAGIC + data, LEVEL, mtime=0)
+
+
+def _unpack(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(MAGIC):
+        raise _Unknown(f"{path.name} is not a Pagefind file")
+    return data[len(MAGIC):]
+
+
+def _name(language: str, data: bytes, taken: set[str]) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    size = 7  # as Pagefind's
+    while (name := f"{language}_{digest[:size]}") in taken:
+        size += 1
+    taken.add(name)
+    return name
+
+
+def split_part(folder: Path, language: str) -> bool:
+    """Cut the word index of the part in ``folder`` again; False where it was left alone."""
+    entry_path = folder / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        old_meta = folder / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
+        meta = cbor2.loads(_unpack(old_meta))
+        old_chunks = [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
+        entries = [word for path in old_chunks for word in words(_unpack(path))]
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
+            cbor2.CBORDecodeError):
+        return False
+    names = [word for word, _ in entries]
+    if not entries or names != sorted(names) or len(set(names)) != len(names):
+        return False
+    cut = leaves(entries)
+    taken: set[str] = set()
+    files: dict[str, bytes] = {}
+    listed = []
+    for word, (first, end) in groups(entries, cut).items():
+        listed.append((word, word, range(first, end)))
+    for first, end in cut:
+        # The shortest range that holds every word the leaf's words begin: from the start
+        # of its first word that sorts after the leaf before (as Pagefind) up to past its
+        # last word, before the start of the next leaf.
+        start, last = names[first], names[end - 1]
+        if first:
+            start = start[:_common(names[first - 1], start) + 1]
+        if end < len(names) and (shared := _common(last, names[end])) < len(last):
+            last = last[:shared + 1] + AFTER_ALL
+        listed.append((start, last, range(first, end)))
+    chunks = []
+    for start, last, members in listed:
+        data = (b"\x81" + _array_head(len(members))
+                + b"".join(entries[i][1] for i in members))
+        name = _name(language, data, taken)
+        files[f"index/{name}.pf_index"] = _pack(data)
+        chunks.append([start, last, name])
+    meta[2] = chunks
+    data = cbor2.dumps(meta)
+    meta_name = _name(language, data, taken)
+    for path in [*old_chunks, old_meta]:
+        path.unlink()
+    for name, packed in files.items():
+        (folder / name).write_bytes(packed)
+    (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_pack(data))
+    entry["languages"][language]["hash"] = meta_name
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
+    return True

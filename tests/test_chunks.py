@@ -1,0 +1,137 @@
+"""A part's word index cut again into small chunks: every word still finds every word it
+begins, nothing is lost, and a layout this code does not know is left alone."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import cbor2
+import pytest
+
+import ratsinfo_site.chunks as chunks
+import ratsinfo_site.search as search
+from ratsinfo_site.cli import main
+from tests.helpers import copy_example
+
+
+def build(root: Path) -> None:
+    with contextlib.chdir(root):
+        assert main(["build", "--quiet"]) == 0
+
+
+@pytest.fixture(scope="module")
+def pagefind_part(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example archive's index part as Pagefind wrote it (not cut again)."""
+    site = copy_example(tmp_path_factory.mktemp("chunks") / "site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "split_part", lambda folder, language: False)
+        build(site.root)
+    parts = list((site.public / "pagefind").iterdir())
+    assert len(parts) == 1
+    return parts[0]
+
+
+Words = list[tuple[str, bytes]]
+
+
+def read(part: Path) -> tuple[list, dict[str, Words]]:
+    """The part's metadata, and the words (with their bytes) of each of its chunks."""
+    entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta_file = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
+    meta = cbor2.loads(gzip.decompress(meta_file.read_bytes())[len(chunks.MAGIC):])
+    by_chunk = {}
+    for _, _, name in meta[2]:
+        data = gzip.decompress((part / "index" / f"{name}.pf_index").read_bytes())
+        assert data.startswith(chunks.MAGIC)
+        words = chunks.words(data[len(chunks.MAGIC):])
+        assert cbor2.loads(data[len(chunks.MAGIC):]) == [[cbor2.loads(b) for _, b in words]]
+        by_chunk[name] = words
+    return meta, by_chunk
+
+
+def words_of(by_chunk: dict[str, Words], names: list[str]) -> Words:
+    return [entry for name in names for entry in by_chunk[name]]
+
+
+def chosen(meta: list, term: str) -> str | None:
+    """The chunk the browser loads for one query term, as Pagefind's search does
+    (pagefind_web, try_request_indexes: the first chunk whose range holds the term)."""
+    for start, last, name in meta[2]:
+        if start <= term <= last:
+            return name
+    return None
+
+
+@pytest.fixture(params=[chunks.SAFE_PREFIX, -1], ids=["as-built", "cut-anywhere"])
+def cut(pagefind_part: Path, tmp_path: Path, monkeypatch, request) -> Path:
+    """The part cut again into leaves of 600 bytes: many cuts, some inside a word's family
+    (all the more where a leaf is cut wherever it is full)."""
+    monkeypatch.setattr(chunks, "LEAF_BYTES", 600)
+    monkeypatch.setattr(chunks, "SAFE_PREFIX", request.param)
+    part = tmp_path / "part"
+    shutil.copytree(pagefind_part, part)
+    assert chunks.split_part(part, "de")
+    return part
+
+
+def test_every_word_finds_every_word_it_begins(pagefind_part: Path, cut: Path):
+    meta_before, before = read(pagefind_part)
+    meta, by_chunk = read(cut)
+    vocabulary = [word for word, _ in words_of(before, [n for _, _, n in meta_before[2]])]
+    assert len(meta[2]) > 50  # cut into many chunks (Pagefind wrote a handful)
+    groups = [name for start, last, name in meta[2] if start == last]
+    assert groups  # some words' families were cut apart: they have a chunk of their own
+    for word in vocabulary:
+        if len(word) < 3:  # a word of three letters or more
+            continue
+        family = {w for w in vocabulary if w.startswith(word)}
+        name = chosen(meta, word)
+        assert name is not None and family <= {w for w, _ in by_chunk[name]}, word
+
+
+def test_no_word_is_lost_or_changed_and_the_rest_of_the_metadata_stays(
+        pagefind_part: Path, cut: Path):
+    meta_before, before = read(pagefind_part)
+    meta, after = read(cut)
+    words = words_of(before, [name for _, _, name in meta_before[2]])
+    names = [name for _, _, name in meta[2]]
+    # first the families (a word's chunk of its own), then the leaves: every word once,
+    # in order, byte for byte as Pagefind wrote it
+    leaves = next(k for k in range(len(names)) if words_of(after, names[k:]) == words)
+    assert leaves > 0
+    for start, last, name in meta[2][:leaves]:
+        assert start == last
+        assert after[name] == [entry for entry in words if entry[0].startswith(start)]
+    for i in (0, 1, 3, 4, 5):  # version, pages, filters, sorts, meta fields
+        assert meta[i] == meta_before[i]
+    named = {f"{name}.pf_index" for _, _, name in meta[2]}
+    assert {p.name for p in (cut / "index").iterdir()} == named  # Pagefind's are gone
+    assert len(list(cut.glob("*.pf_meta"))) == 1
+
+
+def test_a_word_index_in_an_unknown_layout_is_left_as_pagefind_wrote_it(
+        pagefind_part: Path, tmp_path: Path):
+    part = tmp_path / "part"
+    shutil.copytree(pagefind_part, part)
+    first = sorted((part / "index").iterdir())[0]
+    data = gzip.decompress(first.read_bytes())
+    first.write_bytes(gzip.compress(data[:-3]))  # cut short: the last word is incomplete
+    files = {p: p.read_bytes() for p in part.rglob("*") if p.is_file()}
+    assert not chunks.split_part(part, "de")
+    assert {p: p.read_bytes() for p in part.rglob("*") if p.is_file()} == files
+
+
+def test_a_search_part_loads_small_chunks(tmp_path: Path):
+    """The example archive as built: the chunks a query word loads are small."""
+    site = copy_example(tmp_path / "site")
+    build(site.root)
+    part = next((site.public / "pagefind").iterdir())
+    meta, _ = read(part)
+    sizes = sorted((part / "index" / f"{name}.pf_index").stat().st_size
+                   for _, _, name in meta[2])
+    assert sizes[len(sizes) // 2] < 10_000  # Pagefind's own: ~30 KB a chunk at 1,000 pages
+    assert chosen(meta, "integrationskonzept") is not None
