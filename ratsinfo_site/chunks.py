@@ -36,14 +36,17 @@ LEAF_BYTES = 12_000  # uncompressed: ~7 KB compressed
 SAFE_PREFIX = 2
 GROUP_MIN = 3
 AFTER_ALL = "\U0010ffff"  # the last character: "ab" + AFTER_ALL sorts after every "ab…"
-LEVEL = 4  # gzip: level 6 took twice the time for 3 % less
+LEVEL = 4  # gzip for the word chunks: level 6 took twice the time for 3 % less
+META_LEVEL = 9  # for the metadata, which every search of the part loads
 
-# A run of a word's pages: [page number, [positions], [positions in metadata fields]] each.
-_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a]....|[\x1b\x3b]........)"
-_UINT = rb"(?:[\x00-\x17]|\x18.|\x19..|\x1a....|\x1b........)"
-_ARRAY = rb"(?:[\x80-\x97]|\x98.|\x99..|\x9a....)"
-_PAGES = re.compile(rb"(?:\x83" + _UINT + _ARRAY + _INT + rb"*+" + _ARRAY + _INT + rb"*+)*+",
-                    re.S)
+# After a word's text, everything up to the next text (a variant of the word, or the next
+# word) is integers and array heads: its pages, each [page, [positions], [positions in
+# metadata fields]], and its variants' list. Each such item tells its own length by its
+# first byte, so one expression skips them all, and stops at the next text's head,
+# having taken the head of the list that holds that text: 0x82 [variant, pages] or
+# 0x83 [word, pages, variants].
+_ITEMS = re.compile(rb"(?:[\x00-\x17\x20-\x37\x80-\x97]|[\x18\x38\x98].|[\x19\x39\x99]..|"
+                    rb"[\x1a\x3a\x9a]....|[\x1b\x3b]........)*+", re.S)
 
 
 class _Unknown(ValueError):
@@ -68,14 +71,6 @@ def _text(data: bytes, pos: int) -> tuple[str, int]:
     return data[pos:pos + size].decode(), pos + size
 
 
-def _pages(data: bytes, pos: int) -> int:
-    count, pos = _head(data, pos, 4)
-    end = _PAGES.match(data, pos).end()
-    if count and end == pos:
-        raise _Unknown(f"pages expected at {pos}")
-    return end
-
-
 def _array_head(count: int) -> bytes:
     if count < 24:
         return bytes([0x80 + count])
@@ -91,22 +86,26 @@ def words(chunk: bytes) -> list[tuple[str, bytes]]:
     if count != 1:
         raise _Unknown("a word index holds one list")
     count, pos = _head(chunk, pos, 4)
-    found = []
-    for _ in range(count):
-        start = pos
-        if chunk[pos:pos + 1] != b"\x83":  # [word, pages, [[variant, pages], ...]]
-            raise _Unknown(f"a word expected at {pos}")
-        word, pos = _text(chunk, pos + 1)
-        pos = _pages(chunk, pos)
-        variants, pos = _head(chunk, pos, 4)
-        for _ in range(variants):  # the same word with its diacritics ("getätigt")
-            if chunk[pos:pos + 1] != b"\x82":
-                raise _Unknown(f"a variant expected at {pos}")
-            _, pos = _text(chunk, pos + 1)
-            pos = _pages(chunk, pos)
-        found.append((word, chunk[start:pos]))
-    if pos != len(chunk):
-        raise _Unknown("bytes after the last word")
+    found: list[tuple[str, bytes]] = []
+    if not count:
+        return found
+    if chunk[pos:pos + 1] != b"\x83":
+        raise _Unknown(f"a word expected at {pos}")
+    start, word, pos = pos, None, pos + 1
+    while True:
+        text, pos = _text(chunk, pos)
+        word = word if word is not None else text
+        pos = _ITEMS.match(chunk, pos).end()
+        if pos == len(chunk) or chunk[pos - 1] == 0x83:  # the next word begins
+            end = pos if pos == len(chunk) else pos - 1
+            found.append((word, chunk[start:end]))
+            if pos == len(chunk):
+                break
+            start, word = end, None
+        elif chunk[pos - 1] != 0x82:  # a variant of the word ("getätigt") begins
+            raise _Unknown(f"a word or a variant expected at {pos}")
+    if len(found) != count:
+        raise _Unknown(f"{count} words announced, {len(found)} found")
     return found
 
 
@@ -145,8 +144,8 @@ def groups(entries: list[tuple[str, bytes]],
     return dict(sorted(found.items()))
 
 
-def _pack(data: bytes) -> bytes:
-    return gzip.compress(MAGIC + data, LEVEL, mtime=0)
+def _pack(data: bytes, level: int = LEVEL) -> bytes:
+    return gzip.compress(MAGIC + data, level, mtime=0)
 
 
 def _unpack(path: Path) -> bytes:
@@ -210,7 +209,7 @@ def split_part(folder: Path, language: str) -> bool:
         path.unlink()
     for name, packed in files.items():
         (folder / name).write_bytes(packed)
-    (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_pack(data))
+    (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_pack(data, META_LEVEL))
     entry["languages"][language]["hash"] = meta_name
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
                           encoding="utf-8")

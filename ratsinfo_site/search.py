@@ -213,11 +213,12 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
             if part.name in seeds:
                 _seed(seeds[part.name], output)
             await _index_part(site, part, output, language, scripts, turns)
-            if part.name in seeds:
-                _prune(output)
-            await asyncio.to_thread(split_part, output, language)
-            for name in UNUSED:
-                (output / name).unlink(missing_ok=True)
+        # the next part's Pagefind process starts meanwhile (this one has ended)
+        if part.name in seeds:
+            await asyncio.to_thread(_prune, output)
+        await asyncio.to_thread(split_part, output, language)
+        for name in UNUSED:
+            (output / name).unlink(missing_ok=True)
         done += 1
         if progress:
             progress(done)
