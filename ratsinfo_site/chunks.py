@@ -95,7 +95,9 @@ def words(chunk: bytes) -> list[tuple[str, bytes]]:
     while True:
         text, pos = _text(chunk, pos)
         word = word if word is not None else text
-        pos = _ITEMS.match(chunk, pos).end()
+        if (after := _ITEMS.match(chunk, pos).end()) == pos:  # not even the pages' head
+            raise _Unknown(f"pages expected at {pos}")
+        pos = after
         if pos == len(chunk) or chunk[pos - 1] == 0x83:  # the next word begins
             end = pos if pos == len(chunk) else pos - 1
             found.append((word, chunk[start:end]))
