@@ -130,10 +130,8 @@ def leaves(entries: list[tuple[str, bytes]]) -> list[tuple[int, int]]:
     return cuts
 
 
-def groups(entries: list[tuple[str, bytes]],
-           cut: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
+def groups(names: list[str], cut: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
     """The words whose extensions two leaves share, each with the range of them."""
-    names = [word for word, _ in entries]
     vocabulary = set(names)
     found: dict[str, tuple[int, int]] = {}
     for _, end in cut[:-1]:
@@ -166,13 +164,28 @@ def _name(language: str, data: bytes, taken: set[str]) -> str:
     return name
 
 
+ENTRY = "pagefind-entry.json"  # names the part's metadata file, per language
+
+
+def metadata_file(folder: Path, language: str) -> Path:
+    """The metadata file of the part in ``folder``, as its entry file names it."""
+    entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
+    return folder / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
+
+
+def read_metadata(path: Path) -> list:
+    """A part's metadata: [version, pages, word index chunks [from, to, name], filters,
+    sorts, metadata fields]."""
+    return cbor2.loads(_unpack(path))
+
+
 def split_part(folder: Path, language: str) -> bool:
     """Cut the word index of the part in ``folder`` again; False where it was left alone."""
-    entry_path = folder / "pagefind-entry.json"
+    entry_path = folder / ENTRY
     try:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
-        old_meta = folder / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
-        meta = cbor2.loads(_unpack(old_meta))
+        old_meta = metadata_file(folder, language)
+        meta = read_metadata(old_meta)
         old_chunks = [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
         entries = [word for path in old_chunks for word in words(_unpack(path))]
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
@@ -185,7 +198,7 @@ def split_part(folder: Path, language: str) -> bool:
     taken: set[str] = set()
     files: dict[str, bytes] = {}
     listed = []
-    for word, (first, end) in groups(entries, cut).items():
+    for word, (first, end) in groups(names, cut).items():
         listed.append((word, word, range(first, end)))
     for first, end in cut:
         # The shortest range that holds every word the leaf's words begin: from the start

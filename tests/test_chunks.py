@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import json
 import shutil
 from pathlib import Path
 
@@ -40,9 +39,7 @@ Words = list[tuple[str, bytes]]
 
 def read(part: Path) -> tuple[list, dict[str, Words]]:
     """The part's metadata, and the words (with their bytes) of each of its chunks."""
-    entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta_file = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
-    meta = cbor2.loads(gzip.decompress(meta_file.read_bytes())[len(chunks.MAGIC):])
+    meta = chunks.read_metadata(chunks.metadata_file(part, "de"))
     by_chunk = {}
     for _, _, name in meta[2]:
         data = gzip.decompress((part / "index" / f"{name}.pf_index").read_bytes())

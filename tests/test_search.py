@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import json
 import re
 import tempfile
 import threading
@@ -230,10 +229,9 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
 
 def test_every_index_part_is_written_whole(parted):
     """A part whose entry or metadata file is cut short makes the browser's search fail."""
+    from ratsinfo_site.chunks import metadata_file
     for part in (parted.public / "pagefind").iterdir():
-        entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
-        meta = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
-        assert gzip.decompress(meta.read_bytes()), part.name
+        assert gzip.decompress(metadata_file(part, "de").read_bytes()), part.name
         empty = [f.name for f in part.rglob("*") if f.is_file() and f.stat().st_size == 0]
         assert empty == [], part.name
 
@@ -268,13 +266,9 @@ def test_results_from_several_index_parts_come_in_date_order(page, parted):
 
 def chunk_lists(public) -> list[list[str]]:
     """Every index part's list of word index chunks: [from, to, name] each."""
-    import cbor2
-    found = []
-    for part in (public / "pagefind").iterdir():
-        entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
-        meta = part / f"pagefind.{entry['languages']['de']['hash']}.pf_meta"
-        found += cbor2.loads(gzip.decompress(meta.read_bytes())[12:])[2]
-    return found
+    from ratsinfo_site.chunks import metadata_file, read_metadata
+    return [chunk for part in (public / "pagefind").iterdir()
+            for chunk in read_metadata(metadata_file(part, "de"))[2]]
 
 
 def parts_loaded(requested: list[str]) -> set[str]:
