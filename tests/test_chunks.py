@@ -103,11 +103,53 @@ def test_no_word_is_lost_or_changed_and_the_rest_of_the_metadata_stays(
     for start, last, name in meta[2][:leaves]:
         assert start == last
         assert after[name] == [entry for entry in words if entry[0].startswith(start)]
-    for i in (0, 1, 3, 4, 5):  # version, pages, filters, sorts, meta fields
+    for i in (0, 3, 4, 5):  # version, filters, sorts, meta fields
         assert meta[i] == meta_before[i]
     named = {f"{name}.pf_index" for _, _, name in meta[2]}
     assert {p.name for p in (cut / "index").iterdir()} == named  # Pagefind's are gone
     assert len(list(cut.glob("*.pf_meta"))) == 1
+    # every page keeps its word count and its fragment's bytes, under a new name
+    assert [count for _, count in meta[1]] == [count for _, count in meta_before[1]]
+    for (name, _), (old, _) in zip(meta[1], meta_before[1], strict=True):
+        assert fragment(cut, name) == fragment(pagefind_part, old)
+    assert {p.name for p in (cut / "fragment").iterdir()} == \
+        {f"{name}.pf_fragment" for name, _ in meta[1]}
+
+
+def fragment(part: Path, name: str) -> bytes:
+    return (part / "fragment" / f"{name}.pf_fragment").read_bytes()
+
+
+def test_the_metadata_names_pages_shortly_and_anew_when_anything_changes(
+        pagefind_part: Path, cut: Path, tmp_path: Path):
+    meta_before, _ = read(pagefind_part)
+    meta, _ = read(cut)
+    assert max(len(name) for name, _ in meta[1]) < 14  # "de-" + 8 hex + page number
+    # the page list, which every search of the part loads: Pagefind's names (7 random
+    # hex digits a page) against one token and a counter
+    assert packed(meta[1]) < 0.7 * packed(meta_before[1])
+    # the same part with one page's word count changed: every name is new
+    changed = tmp_path / "changed"
+    shutil.copytree(pagefind_part, changed)
+    meta_before[1][-1][1] += 1
+    path = chunks.metadata_file(changed, "de")
+    path.write_bytes(gzip.compress(chunks.MAGIC + cbor2.dumps(meta_before)))
+    assert chunks.split_part(changed, "de")
+    again, _ = read(changed)
+    assert not {n for n, _ in again[1]} & {n for n, _ in meta[1]}
+    assert not {n for *_, n in again[2]} & {n for *_, n in meta[2]}
+
+
+def packed(value: object) -> int:
+    return len(gzip.compress(cbor2.dumps(value), chunks.META_LEVEL))
+
+
+def test_a_fragment_gets_its_pagefind_name_back(pagefind_part: Path):
+    """What the next build seeds Pagefind with: under the very names it would write."""
+    files = sorted((pagefind_part / "fragment").iterdir())
+    assert len(files) > 20
+    for path in files:
+        assert chunks.pagefind_name(path.read_bytes(), "de") == path.name.split(".")[0]
 
 
 def test_a_word_index_in_an_unknown_layout_is_left_as_pagefind_wrote_it(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import shutil
 import subprocess
@@ -91,6 +92,7 @@ def test_a_rebuild_without_changes_loads_none_of_the_stages(example: Path):
 
 
 def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, tmp_path):
+    seen = {p.stat().st_ino for p in (example / "public/pagefind").glob("*/fragment/*")}
     # 2022/7/072 is named by no other paper: only 2022 pages show it
     edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
          "\n---\n\nErgänzung: Zauberwortquokka.\n")
@@ -102,6 +104,11 @@ def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, 
     assert site_files(example / "public") == site_files(cold)
     # the re-indexed part started from the last one's files: none of them is left over
     assert fragments(example / "public") == fragments(cold)
+    # and Pagefind wrote only the edited page's fragment: the others are the last build's
+    written = [p for p in (example / "public/pagefind").glob("*/fragment/*")
+               if p.stat().st_ino not in seen]
+    assert len(written) == 1
+    assert "Zauberwortquokka" in gzip.decompress(written[0].read_bytes()).decode()
 
 
 def fragments(public: Path) -> list[str]:
