@@ -76,19 +76,23 @@ def test_keyboard_alone_searches_sorts_filters_and_opens_a_result(page, sub_path
     page.keyboard.type("Kreis")
     page.keyboard.press("Enter")
     wait_for_results(page)
-    page.wait_for_selector("#search-filters input[type=checkbox]")
     page.focus("#search-field")
     reached = []
     for _ in range(200):
         page.keyboard.press("Tab")
         now = focused(page)
         reached.append(now)
+        if now["tag"] == "SUMMARY":  # the filter box, closed: Enter opens it
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#search-filters input[type=checkbox]")
         if now["result"] and now["tag"] == "A":
             break
     kinds = [("sort" if r["id"] == "search-sort" else "checkbox" if r["type"] == "checkbox"
+              else "filters" if r["tag"] == "SUMMARY"
               else "result" if r["result"] else "other") for r in reached]
     assert "sort" in kinds and "checkbox" in kinds and kinds[-1] == "result"
-    assert kinds.index("sort") < kinds.index("checkbox") < kinds.index("result")
+    assert (kinds.index("sort") < kinds.index("filters") < kinds.index("checkbox")
+            < kinds.index("result"))
     # A filter works from the keyboard: Space ticks the first checkbox.
     page.focus("#search-filters input[type=checkbox]")
     page.keyboard.press("Space")

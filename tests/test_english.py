@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from ratsinfo_site.i18n import catalogue
-from tests.browser import results, wait_for_results
+from tests.browser import open_filters, results, wait_for_results
 from tests.helpers import REPO, Site, serve, text_of
 
 GERMAN_WORDS = ("beschluesse", "sitzungen", "gremien", "themen", "jahre", "suche", "seite",
@@ -218,6 +218,7 @@ def test_search_works_in_english_in_the_browser(page, english_site: Site):
                     if r["title"] == "Integrationskonzept Kyffhäuserkreis 2020")
         assert "31 March 2021" in card["meta"] and card["href"].startswith("/resolutions/")
         assert page.locator("#search-results h3 a").first.get_attribute("lang") == "de"
+        open_filters(page)
         page.get_by_role("group", name="Narrow down").get_by_label(
             re.compile(r"^Kreistag \(\d+\)$")).check()
         page.wait_for_url(re.compile(r"committee=Kreistag"))

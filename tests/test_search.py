@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 import ratsinfo_site.search as search_index
-from tests.browser import results, show_all, wait_for_results
+from tests.browser import open_filters, results, show_all, wait_for_results
 from tests.helpers import Site, serve
 
 pytestmark = pytest.mark.browser
@@ -107,6 +107,7 @@ def test_filter_narrows_the_results_and_lives_in_the_url(page, sub_path_site):
     base, _ = sub_path_site
     search(page, base, "Kreis")
     before = count(page)
+    open_filters(page)
     page.get_by_role("group", name="Treffer eingrenzen").get_by_label(
         re.compile(r"^Kreistag \(\d+\)$")).check()
     page.wait_for_url(re.compile(r"gremium=Kreistag"))
@@ -122,9 +123,10 @@ def test_filter_narrows_the_results_and_lives_in_the_url(page, sub_path_site):
     assert not page.get_by_label(re.compile(r"^Kreistag \(\d+\)$")).is_checked()
 
 
-def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_site):
+@pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_site, width):
     base, _ = sub_path_site
-    page.set_viewport_size({"width": 375, "height": 800})  # a phone: the box starts closed
+    page.set_viewport_size({"width": width, "height": 800})  # the box starts closed
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     assert search(page, base, "Kreis")
