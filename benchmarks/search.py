@@ -83,16 +83,19 @@ def bundle_size(public: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-VIEWPORTS = {"phone": {"width": 375, "height": 800}, "desktop": {"width": 1280, "height": 900}}
+PHONE, DESKTOP = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
+# how the query is looked at: the screen, and whether the reader opens the filter box
+VIEWS = {"phone": (PHONE, False), "desktop": (DESKTOP, False),
+         "desktop, filters opened": (DESKTOP, True)}
 
 
 def query_bytes(public: Path, query: str, base_path: str = "/",
-                viewport: str = "phone") -> tuple[int, int, int, dict[str, int]]:
+                view: str = "phone") -> tuple[int, int, int, dict[str, int]]:
     """Bytes the browser downloads from /pagefind/ for one query on a fresh page.
 
     JavaScript counts gzip-compressed, as GitHub Pages sends it; Pagefind's index files
-    are compressed already and the WebAssembly counts as it is. On a phone the filter
-    box starts closed, so the filter chunks are not loaded; on a desktop it is open.
+    are compressed already and the WebAssembly counts as it is. The filter box starts
+    closed; opened, it loads every part and its filter chunks, for exact counts.
     Returns (all bundle bytes, of which the code and wasm, results shown, bytes by kind).
     """
     from playwright.sync_api import sync_playwright
@@ -101,7 +104,8 @@ def query_bytes(public: Path, query: str, base_path: str = "/",
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
             args=["--no-sandbox", "--disable-background-networking"])
-        page = browser.new_page(viewport=VIEWPORTS[viewport])
+        viewport, open_filters = VIEWS[view]
+        page = browser.new_page(viewport=viewport)
         sizes: dict[str, int] = {}
 
         def record(response) -> None:
@@ -117,6 +121,10 @@ def query_bytes(public: Path, query: str, base_path: str = "/",
                                "document.getElementById('search-status').textContent)",
                                timeout=120000)
         page.wait_for_load_state("networkidle")
+        if open_filters and page.locator("#search-filter-box").is_visible():
+            page.click("#search-filter-box summary")
+            page.wait_for_selector("#search-filters input[type=checkbox]", timeout=120000)
+            page.wait_for_load_state("networkidle")
         found = page.eval_on_selector_all("#search-results > li", "items => items.length")
         browser.close()
     code = sum(n for url, n in sizes.items() if url.endswith((".js", ".pagefind")))
@@ -145,9 +153,9 @@ def main() -> None:
             for query in QUERIES[kind]:
                 with contextlib.chdir(root):
                     base_path = load_config().base_path
-                for viewport in VIEWPORTS:
-                    total, code, found, kinds = query_bytes(public, query, base_path, viewport)
-                    rows.append((size, seconds, index, size_bytes, files, f"{query} ({viewport})",
+                for view in VIEWS:
+                    total, code, found, kinds = query_bytes(public, query, base_path, view)
+                    rows.append((size, seconds, index, size_bytes, files, f"{query} ({view})",
                                  total, code, found, kinds))
             shutil.rmtree(root)
     finally:
