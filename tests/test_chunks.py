@@ -174,3 +174,17 @@ def test_a_search_part_loads_small_chunks(tmp_path: Path):
                    for _, _, name in meta[2])
     assert sizes[len(sizes) // 2] < 10_000  # Pagefind's own: ~30 KB a chunk at 1,000 pages
     assert chosen(meta, "integrationskonzept") is not None
+
+
+def test_a_name_two_fragments_would_share_is_not_seeded(pagefind_part: Path, tmp_path: Path,
+                                                        monkeypatch):
+    """Pagefind lengthens one of two names that begin alike; seeded under the short one,
+    a fragment would stand in for the other page's, which Pagefind then does not write."""
+    files = sorted((pagefind_part / "fragment").iterdir())
+    alike = {files[0].read_bytes(), files[1].read_bytes()}
+    named = chunks.pagefind_name
+    monkeypatch.setattr(search, "pagefind_name", lambda data, language:
+                        "de_0000000" if data in alike else named(data, language))
+    search._seed(pagefind_part, tmp_path / "out", "de")
+    seeded = sorted(p.name for p in (tmp_path / "out" / "fragment").iterdir())
+    assert seeded == [p.name for p in files[2:]]
