@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
 import subprocess
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +28,20 @@ def site_digest(config: SiteConfig) -> str:
     Pagefind's version counts too: a changed part is re-indexed on top of the last
     build's files, which must come from the same Pagefind.
     """
-    settings = (repr(dataclasses.replace(config, warnings=())), __version__,
-                _version("pagefind-bin"))
+    settings = (repr(dataclasses.replace(config, warnings=())), __version__, _pagefind())
     return code_digest(config.layouts_dir) + repr(settings)
 
 
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return ""
+def _pagefind() -> str:
+    """Pagefind's binary as installed (path, size, time), found without importing its
+    package or importlib.metadata (~40 ms of a build with nothing to do)."""
+    spec = importlib.util.find_spec("pagefind_bin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for name in ("pagefind_extended", "pagefind"):  # pagefind_bin's own order
+            with contextlib.suppress(OSError):
+                stat = os.stat(os.path.join(folder, name))
+                return f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}"
+    return ""
 
 
 def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ratsinfo_site.load import KINDS, find_document_files, show_path
+from ratsinfo_site.load import KINDS, document_entries, show_path
 
 PACKAGE = Path(__file__).parent
 
@@ -58,8 +58,8 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
     found = []
     prefix = f"{root}{os.sep}"
     for kind in KINDS:
-        for name in find_document_files(content_dir / kind):
-            stat = os.stat(name)
+        for entry in document_entries(content_dir / kind):
+            name, stat = entry.path, entry.stat()
             shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
                 else show_path(Path(name), root)  # e.g. content outside the site root
             found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
