@@ -168,9 +168,11 @@ def _name(language: str, data: bytes) -> str:
 ENTRY = "pagefind-entry.json"  # names the part's metadata file, per language
 
 
-def metadata_file(folder: Path, language: str) -> Path:
-    """The metadata file of the part in ``folder``, as its entry file names it."""
-    entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
+def metadata_file(folder: Path, language: str, entry: dict | None = None) -> Path:
+    """The metadata file of the part in ``folder``, as its entry file (read unless given)
+    names it."""
+    if entry is None:
+        entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
     return folder / f"pagefind.{entry['languages'][language]['hash']}.pf_meta"
 
 
@@ -185,7 +187,7 @@ def split_part(folder: Path, language: str) -> bool:
     entry_path = folder / ENTRY
     try:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
-        old_meta = metadata_file(folder, language)
+        old_meta = metadata_file(folder, language, entry)
         meta = read_metadata(old_meta)
         old_chunks = [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
         entries = [word for path in old_chunks for word in words(_unpack(path))]
