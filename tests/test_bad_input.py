@@ -321,3 +321,30 @@ def test_broken_input_is_reported_or_built_as_its_kind_says(previous: Site, tmp_
         assert text in site.page(address)
         assert [word for word in case.absent if word in site.page(address)] == []
     assert not list(site.root.glob(".public.tmp-*")), "temporary output left behind"
+
+
+def test_an_unreadable_content_folder_stops_the_build_and_is_named(previous: Site, tmp_path,
+                                                                   capsys, monkeypatch):
+    """Not skipped: its resolutions would leave the archive without a word."""
+    import os
+
+    site = Site(tmp_path / "site")
+    shutil.rmtree(site.root)
+    shutil.copytree(previous.root, site.root, symlinks=True,
+                    ignore=shutil.ignore_patterns(".public.*"))
+    site.write("content/resolutions/2021/other.md", GOOD.replace("2021/7/014", "2021/7/015"))
+    locked = site.root / "content" / "resolutions" / "2021"
+    scandir = os.scandir
+
+    def refused(path=".", *args):
+        if str(path) == str(locked):  # as for a folder without read permission
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path, *args)
+
+    before = checksums(site.public)
+    monkeypatch.setattr(os, "scandir", refused)
+    for command in ("check", "build"):
+        run = site.run(command, capsys=capsys)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert f"error: {locked}: Permission denied" in run.err
+    assert checksums(site.public) == before
