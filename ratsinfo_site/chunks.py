@@ -155,9 +155,14 @@ def _pack(data: bytes, level: int = LEVEL) -> bytes:
 
 
 def _unpack(path: Path) -> bytes:
-    data = gzip.decompress(path.read_bytes())
+    return _unpacked(path.read_bytes(), path.name)
+
+
+def _unpacked(packed: bytes, name: str) -> bytes:
+    """The bytes of a Pagefind file after its MAGIC, given as it is stored (gzip)."""
+    data = gzip.decompress(packed)
     if not data.startswith(MAGIC):
-        raise _Unknown(f"{path.name} is not a Pagefind file")
+        raise _Unknown(f"{name} is not a Pagefind file")
     return data[len(MAGIC):]
 
 
@@ -198,8 +203,6 @@ def split_part(folder: Path, language: str) -> bool:
     if not entries or names != sorted(names) or len(set(names)) != len(names):
         return False
     cut = leaves(entries)
-    files: dict[str, bytes] = {}
-    chunks = []
     listed = []
     for word, (first, end) in groups(names, cut).items():
         listed.append((word, word, range(first, end)))
@@ -219,6 +222,8 @@ def split_part(folder: Path, language: str) -> bool:
         pages = _fragment_names(folder, meta[1], language, datas)
     except (ValueError, TypeError):
         return False
+    files: dict[str, bytes] = {}
+    chunks = []
     for i, (data, (start, last, _)) in enumerate(zip(datas, listed, strict=True)):
         name = f"{pages.token}{i:x}"
         files[f"index/{name}.pf_index"] = _pack(data)
@@ -271,9 +276,7 @@ def _fragment_names(folder: Path, pages: list, language: str, chunks: list[bytes
 def pagefind_name(fragment: bytes, language: str) -> str:
     """The name Pagefind gives a page fragment of these (compressed) bytes, unless two of
     a part's pages share its first 7 characters (Pagefind then lengthens one of them)."""
-    data = gzip.decompress(fragment)
-    if not data.startswith(MAGIC):
-        raise _Unknown("not a Pagefind file")
+    data = _unpacked(fragment, "a fragment")
     # Pagefind writes each byte of the SHA-1 digest as hex without a leading zero
-    digest = "".join(f"{byte:x}" for byte in hashlib.sha1(data[len(MAGIC):]).digest())
+    digest = "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())
     return f"{language}_{digest[:7]}"

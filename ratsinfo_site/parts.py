@@ -1,7 +1,7 @@
 """How the search index is split: parts by date, so Pagefind's memory stays bounded.
 
 Pagefind's memory grows with the pages of one index (about 0.4 MB a page), and every
-part the browser searches costs it the part's metadata (~14 KB at 1,000 pages) and an
+part the browser searches costs it the part's metadata (~10 KB at 1,000 pages) and an
 index chunk (~7 KB, see chunks.py) per query word. So the
 indexed pages (resolutions and sessions) are cut by date into parts of whole months,
 oldest first, a part closed when the next month would not fit ``MAX_PART_PAGES``. The
