@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,20 +29,35 @@ def site_digest(config: SiteConfig) -> str:
     Pagefind's version counts too: a changed part is re-indexed on top of the last
     build's files, which must come from the same Pagefind.
     """
-    settings = (repr(dataclasses.replace(config, warnings=())), __version__, _pagefind())
+    settings = (repr(dataclasses.replace(config, warnings=())), __version__,
+                pagefind_binary()[1])
     return code_digest(config.layouts_dir) + repr(settings)
 
 
-def _pagefind() -> str:
-    """Pagefind's binary as installed (path, size, time), found without importing its
-    package or importlib.metadata (~40 ms of a build with nothing to do)."""
-    spec = importlib.util.find_spec("pagefind_bin")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for name in ("pagefind_extended", "pagefind"):  # pagefind_bin's own order
-            with contextlib.suppress(OSError):
-                stat = os.stat(os.path.join(folder, name))
-                return f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}"
-    return ""
+def pagefind_binary() -> tuple[str | None, str]:
+    """The Pagefind binary a build runs, and its fingerprint (path, size, time).
+
+    Chosen as ``pagefind.service.get_executable`` chooses it (``PAGEFIND_BINARY_PATH``,
+    then the packages ``pagefind_bin_extended`` and ``pagefind_bin``, then the PATH), but
+    found without importing them or importlib.metadata (~40 ms of a build with nothing to
+    do).
+    """
+    candidates = [os.environ["PAGEFIND_BINARY_PATH"]] if "PAGEFIND_BINARY_PATH" in os.environ \
+        else [*_packaged("pagefind_bin_extended"), *_packaged("pagefind_bin"),
+              shutil.which("pagefind_extended") or shutil.which("pagefind") or ""]
+    for path in filter(None, candidates):
+        with contextlib.suppress(OSError):
+            stat = os.stat(path)
+            return path, f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    return None, ""
+
+
+def _packaged(package: str) -> list[str]:
+    """The binaries a ``pagefind_bin`` package may hold, in the order it tries them."""
+    spec = importlib.util.find_spec(package)
+    folders = (spec.submodule_search_locations or []) if spec else []
+    return [os.path.join(folder, name) for folder in folders
+            for name in ("pagefind_extended", "pagefind")]
 
 
 def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:

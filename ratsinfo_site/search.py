@@ -16,10 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig
-from pagefind.service import PagefindService, get_executable
+from pagefind.service import PagefindService
 
 from ratsinfo_site.chunks import pagefind_name, split_part
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
+from ratsinfo_site.incremental import pagefind_binary
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
 from ratsinfo_site.parts import Part
 
@@ -110,11 +111,9 @@ async def _scripts(language: str, cache_dir: Path | None) -> dict[str, bytes]:
     Asked for once per Pagefind binary (a one-page index, 0.3-0.5 s), then remembered in
     this process and in ``cache_dir``, so that a build of one edit does not ask again.
     """
-    binary = get_executable()
+    binary, key = pagefind_binary()
     if binary is None:
         raise RuntimeError("Pagefind's binary was not found (pip install 'pagefind[bin]')")
-    stat = binary.stat()
-    key = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
     cached = cache_dir / SCRIPTS_CACHE if cache_dir else None
     if key not in _known_scripts and cached and isinstance(
             stored := read_cache(cached, key), dict):

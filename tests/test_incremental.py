@@ -91,6 +91,25 @@ def test_a_rebuild_without_changes_loads_none_of_the_stages(example: Path):
         "0 ['jinja2', 'markdown', 'pagefind', 'ratsinfo_site.make']"
 
 
+def test_another_pagefind_binary_reindexes_every_part(example: Path, tmp_path, monkeypatch):
+    """A changed part is indexed on top of the last build's fragments, which must come
+    from the same Pagefind: the no-op check fingerprints the binary Pagefind's own package
+    would run, however it was chosen (here ``PAGEFIND_BINARY_PATH``)."""
+    from pagefind.service import get_executable
+
+    from ratsinfo_site.incremental import pagefind_binary
+
+    assert pagefind_binary()[0] == str(get_executable())
+    other = tmp_path / "bin" / "pagefind"
+    other.parent.mkdir()
+    shutil.copy2(get_executable(), other)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(other))
+    assert pagefind_binary()[0] == str(get_executable()) == str(other)
+    parts = len(list((example / "public/pagefind").glob("*/pagefind-entry.json")))
+    assert run_build(example).index_parts == parts > 0
+    assert run_build(example).index_parts == 0
+
+
 def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, tmp_path):
     seen = {p.stat().st_ino for p in (example / "public/pagefind").glob("*/fragment/*")}
     # 2022/7/072 is named by no other paper: only 2022 pages show it
