@@ -187,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                              base_url=args.base_url)
         if args.command == "check":
             from ratsinfo_site.make import read_archive
+            from ratsinfo_site.pages import text_pages
             archive, warnings = read_archive(config, config.root / CACHE, save=False)
+            text_pages(config)  # imprint, privacy, Leichte Sprache: as a build reads them
             _report(warnings)
             if not args.quiet:
                 print(f"OK: {len(archive.resolutions)} public resolutions, "

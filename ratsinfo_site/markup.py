@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import threading
@@ -46,12 +47,81 @@ _local = threading.local()
 _INLINE_TRIGGER = re.compile(r"[`\\\[!<&*_\x02\x03]|  \n")
 
 
+
+class TooComplex(ValueError):
+    """Text that Python-Markdown would nest too deeply or take minutes to render."""
+
+    def __init__(self, message: str, line: int = 1, start: str = ""):
+        super().__init__(message)
+        self.line = line  # of the text, from 1
+        self.start = start  # the beginning of the paragraph, to find its line by
+
+
+# Python-Markdown recurses for each level of lists and quotes (Python's stack gave out at
+# about 240 levels, after up to 80 s), and its inline patterns scan the rest of a
+# paragraph from each [ ` < * or _ that does not close at once (thousands of them took
+# minutes: CommonMark's pathological cases). Text beyond these limits is refused, with
+# where; council texts stay far below them, and properly closed marks cost little.
+MAX_NESTING = 50
+MAX_INLINE_MARKS = 1000
+# A line's lead of quote marks, list markers and indentation; only one of MAX_NESTING
+# characters or more can nest that deep (each level costs a character, or four spaces).
+_DEEP_LEAD = re.compile(r"^(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
+                        rf"{{{MAX_NESTING},}}", re.MULTILINE)
+_MARK = re.compile(r"(?:>|[-+*]|\d{1,9}[.)])[ \t]?")  # a level, with the space after it
+_INLINE_MARKS = "[`<*_"
+
+
+# Python-Markdown finds raw HTML with html.parser, which scans from each tag start to the
+# next ">" (a thousand unclosed "<a" in a line took seconds), and the sanitiser slows
+# down with thousands of open tags.
+MAX_TAGS = 20_000
+MAX_TAG_SCAN = 20_000_000  # characters scanned for the ends of tags
+_TAG_START = re.compile(r"<[A-Za-z!/?]")
+
+
+def _check_html(text: str) -> None:
+    starts = [m.start() for m in _TAG_START.finditer(text)]
+    if len(starts) > MAX_TAGS:
+        raise TooComplex(f"text with {len(starts):,} HTML tags, more than Markdown can render "
+                         f"in reasonable time (at most {MAX_TAGS:,})")
+    ends = [m.start() for m in re.finditer(">", text)] if starts else []
+    scanned = 0
+    for start in starts:
+        after = bisect.bisect(ends, start)
+        scanned += (ends[after] if after < len(ends) else len(text)) - start
+        if scanned > MAX_TAG_SCAN:
+            first = next(s for s in starts if bisect.bisect(ends, s) == after)
+            raise TooComplex("text with many '<' that do not close with '>', more than "
+                             "Markdown can render in reasonable time: write '&lt;' for them",
+                             text.count("\n", 0, first) + 1)
+
+
+def _check_nesting(text: str) -> None:
+    for lead in _DEEP_LEAD.finditer(text):
+        indent, marks = _MARK.subn("", lead[0])
+        depth = marks + (indent.count(" ") + 4 * indent.count("\t")) // 4
+        if depth > MAX_NESTING:
+            raise TooComplex(f"text nested {depth} levels deep (quotes, lists, indentation), "
+                             f"more than Markdown can render (at most {MAX_NESTING})",
+                             text.count("\n", 0, lead.start()) + 1)
+
+
 class _InlineProcessor(treeprocessors.InlineProcessor):
-    """Python-Markdown's inline step, skipping the ~15 patterns for text none can match."""
+    """Python-Markdown's inline step, skipping the ~15 patterns for text none can match,
+    and refusing a paragraph with more marks than they can scan in reasonable time."""
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if patternIndex == 0 and not _INLINE_TRIGGER.search(data):
-            return data
+        if patternIndex == 0:
+            if not _INLINE_TRIGGER.search(data):
+                return data
+            marks = sum(map(data.count, _INLINE_MARKS))
+            if marks > MAX_INLINE_MARKS:
+                start = data.lstrip().partition("\n")[0][:40]
+                raise TooComplex(
+                    f"a paragraph has {marks:,} of the marks {' '.join(_INLINE_MARKS)}, more "
+                    f"than Markdown can render in reasonable time (at most "
+                    f"{MAX_INLINE_MARKS:,}): split it into shorter ones", start=start)
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
@@ -101,14 +171,27 @@ def _renumber_headings(out: str, top: int) -> str:
 
 
 def render_markdown(text: str, *, shift_headings: int = 1) -> Markup:
-    """Markdown to sanitised HTML; headings move down so the page keeps one ``h1``."""
+    """Markdown to sanitised HTML; headings move down so the page keeps one ``h1``.
+
+    Raises TooComplex for text Markdown would nest too deeply or take minutes to render.
+    """
     if not text or not text.strip():
         return Markup("")
     plain = _plain_paragraphs(text)
     if plain is not None:
         return Markup(plain)
+    _check_nesting(text)
+    _check_html(text)
     md = _converter(bool(_HEADING.search(text)))
-    out = md.reset().convert(text)
+    try:
+        out = md.reset().convert(text)
+    except (RecursionError, TooComplex) as e:
+        _local.__dict__.clear()  # a conversion cut short leaves state behind: new converters
+        if isinstance(e, RecursionError):  # nesting the check does not see: no traceback
+            raise TooComplex("text nested too deeply for Markdown to render") from None
+        if e.start and (found := text.find(e.start)) >= 0:
+            e.line = text.count("\n", 0, found) + 1
+        raise
     if shift_headings:
         out = _renumber_headings(out, 1 + shift_headings)
     clean = nh3.clean(out, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer",

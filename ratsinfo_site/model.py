@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.load import UNPARSED, RawDocument
-from ratsinfo_site.markup import plain_text, render_inline, render_markdown
+from ratsinfo_site.markup import TooComplex, plain_text, render_inline, render_markdown
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.store import StoredMarkup, StoredText
 
@@ -298,7 +298,20 @@ class _Fields:
         return tuple(found)
 
     def markdown(self, path: tuple[Any, ...]) -> Markup:
-        return render_markdown(self.value(path, _text, default="") or "", shift_headings=2)
+        return self.rendered(self.value(path, _text, default="") or "", self.doc.line(*path),
+                             in_value=True)
+
+    def rendered(self, text: str, line: int, shift_headings: int = 2, in_value: bool = False,
+                 inline: bool = False) -> Markup:
+        """Markdown to HTML; text Markdown cannot render is an error at its line (the
+        body's line, or the key's for text ``in_value``)."""
+        try:
+            return render_inline(text) if inline else render_markdown(
+                text, shift_headings=shift_headings)
+        except TooComplex as e:
+            self.problems.append(Problem(self.doc.shown, line + (0 if in_value else e.line - 1),
+                                         str(e)))
+            return Markup("")
 
 
 # --- the records -------------------------------------------------------------------------
@@ -383,7 +396,8 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
             continue
         shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
             else str(value)
-        pairs.append((str(label), render_inline(shown)))
+        pairs.append((str(label), fields.rendered(shown, fields.doc.line(key, label),
+                                                  in_value=True, inline=True)))
     return tuple(pairs)
 
 
@@ -450,7 +464,7 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
     if reference and not slug:
         f.error(("reference",), f"reference '{reference}' gives an empty address (slug)")
     decision = f.markdown(("resolution",))
-    body = render_markdown(doc.body, shift_headings=2)
+    body = f.rendered(doc.body, doc.body_line)
     lead = (plain_text(decision) or plain_text(body))[:LEAD_LENGTH]
     record = Resolution(
         source=doc.shown, line=doc.line("reference"), reference=reference or "", slug=slug,
@@ -485,7 +499,7 @@ def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
         start=f.value(("start",), _clock, default=""), end=f.value(("end",), _clock, default=""),
         location=f.value(("location",), _text, default=""),
         public=f.value(("public",), _bool, default=True), agenda=f.texts(("agenda",)),
-        body=render_markdown(doc.body, shift_headings=1), digest=doc.digest,
+        body=f.rendered(doc.body, doc.body_line, shift_headings=1), digest=doc.digest,
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems
@@ -501,7 +515,7 @@ def parse_description(doc: RawDocument, known: set[str]) -> tuple[Description | 
         source=doc.shown, line=doc.line("name"), name=f.value(("name",), _text, True) or "",
         short=f.value(("short",), _text, default="") if "short" in known else "",
         description=f.value(("description",), _text, default=""),
-        body=render_markdown(doc.body, shift_headings=1), digest=doc.digest,
+        body=f.rendered(doc.body, doc.body_line, shift_headings=1), digest=doc.digest,
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems

@@ -16,7 +16,8 @@ from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.markup import render_inline, render_markdown
+from ratsinfo_site.load import show_path
+from ratsinfo_site.markup import TooComplex, render_inline, render_markdown
 from ratsinfo_site.meta import SiteMeta, description
 from ratsinfo_site.model import Resolution, Votes
 from ratsinfo_site.parts import BITS, Part, plan_parts
@@ -247,12 +248,15 @@ def _read_text_page(path: Path, site: SiteConfig) -> tuple[str, Markup]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        shown = path.relative_to(site.root) if path.is_relative_to(site.root) else path
-        raise BuildError([Problem(str(shown), 1, "not UTF-8: save it as UTF-8")]) from None
+        raise BuildError([Problem(show_path(path, site.root), 1,
+                                  "not UTF-8: save it as UTF-8")]) from None
     first, _, rest = text.lstrip().partition("\n")
-    if first.startswith("# "):
-        return first[2:].strip(), render_markdown(rest)
-    return "", render_markdown(text)
+    titled = first.startswith("# ")
+    try:
+        return (first[2:].strip(), render_markdown(rest)) if titled else ("", render_markdown(text))
+    except TooComplex as e:
+        line = e.line + (text.count("\n", 0, len(text) - len(text.lstrip())) + 1 if titled else 0)
+        raise BuildError([Problem(show_path(path, site.root), line, str(e))]) from None
 
 
 def legal_links(site: SiteConfig, urls: Urls, t: Catalogue) -> tuple[Link, ...]:
@@ -280,6 +284,14 @@ def _contact(value: str) -> Link | None:
     return Link(value, value, external=True)
 
 
+def _site_text(text: str, key: str) -> Markup:
+    """One line of Markdown from site.toml; text Markdown cannot render is an error."""
+    try:
+        return render_inline(text)
+    except TooComplex as e:
+        raise BuildError([Problem("site.toml", 1, f"'{key}': {e}")]) from None
+
+
 def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
     """The accessibility statement, and the text pages (Leichte Sprache, imprint, privacy)."""
     m = t.messages
@@ -291,14 +303,20 @@ def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
         checked=dt.date.fromisoformat(site.accessibility_checked)
         if site.accessibility_checked else None,
         contact=_contact(site.accessibility_contact), imprint=imprint,
-        enforcement=render_inline(site.enforcement_body or m["enforcement_default"]),
+        enforcement=_site_text(site.enforcement_body or m["enforcement_default"],
+                               "enforcement_body"),
         sign_language_url=site.sign_language_url)
     pages = [Page(urls.listing("accessibility"), "accessibility", m["accessibility_statement"],
                   "", {"statement": statement})]
-    for key, name in TEXT_PAGES:
-        if path := _text_file(site, key, name):
-            title, text = _read_text_page(path, site)
-            own = path.is_relative_to(site.content_dir)  # else the built-in Leichte Sprache
-            pages.append(Page(urls.listing(key), "text", title or m[key], "",
-                              {"text": text, "own": own}, variant=key.replace("_", "-")))
+    for key, path, title, text in text_pages(site):
+        own = path.is_relative_to(site.content_dir)  # else the built-in Leichte Sprache
+        pages.append(Page(urls.listing(key), "text", title or m[key], "",
+                          {"text": text, "own": own}, variant=key.replace("_", "-")))
     return pages
+
+
+def text_pages(site: SiteConfig) -> list[tuple[str, Path, str, Markup]]:
+    """The text pages a site has, read: (key, file, heading, HTML); BuildError for one
+    that cannot be read or rendered."""
+    return [(key, path, *_read_text_page(path, site)) for key, name in TEXT_PAGES
+            if (path := _text_file(site, key, name))]

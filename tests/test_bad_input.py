@@ -100,6 +100,43 @@ CASES: dict[str, Case] = {
                                       "und die Förderung des Radverkehrs. " * 20] * 6000)
                     + "\n\nLetzter Absatz.\n")},
         ("beschluesse/2021-1/", "Letzter Absatz.")),
+    # Markdown that Python-Markdown would nest past Python's stack (a traceback after a
+    # minute) or scan for minutes (CommonMark's pathological cases): refused, with where
+    "lists nested 60 levels deep": error(
+        {BAD: paper(body="Einleitung.\n\n" + "".join("    " * i + "- x\n" for i in range(60)))},
+        f"{BAD}:60: text nested 51 levels deep (quotes, lists, indentation), more than "
+        "Markdown can render (at most 50)"),
+    "quotes nested 5,000 levels deep": error(
+        {BAD: paper(body="> " * 5000 + "tief\n")},
+        f"{BAD}:8: text nested 5000 levels deep (quotes, lists, indentation), more than "
+        "Markdown can render (at most 50)"),
+    "a paragraph of 20,000 unclosed '['": error(
+        {BAD: paper(body="Einleitung.\n\n- Punkt\n\n" + "[a" * 20000 + "\n")},
+        f"{BAD}:12: a paragraph has 20,000 of the marks [ ` < * _, more than Markdown can "
+        "render in reasonable time (at most 1,000): split it into shorter ones"),
+    "the same in a front matter text": error(
+        {BAD: paper(FRONT + 'resolution: "' + "*a **a " * 1000 + '"\n')},
+        f"{BAD}:6: a paragraph has 3,000 of the marks [ ` < * _, more than Markdown can "
+        "render in reasonable time (at most 1,000): split it into shorter ones"),
+    "30,000 unclosed '<' in a line": error(
+        {BAD: paper(body="Einleitung.\n\n" + "<http://a" * 30000 + "\n")},
+        f"{BAD}:8: text with 30,000 HTML tags, more than Markdown can render in reasonable "
+        "time (at most 20,000)"),
+    "900 unclosed '<' before 32,000 characters": error(
+        {BAD: paper(body="Einleitung.\n\n" + "<b Wort " * 900 + "Text ohne Ende. " * 2000
+                    + "\n")},
+        f"{BAD}:10: text with many '<' that do not close with '>', more than Markdown can "
+        "render in reasonable time: write '&lt;' for them"),
+    "the same in a site's text page": error(
+        {"content/pages/impressum.md": "# Impressum\n\nAnschrift.\n\n" + "[a" * 5000 + "\n"},
+        "content/pages/impressum.md:5: a paragraph has 5,000 of the marks [ ` < * _, more "
+        "than Markdown can render in reasonable time (at most 1,000): split it into shorter "
+        "ones"),
+    "lists nested 8 levels, a paragraph of 300 links": harmless(
+        {BAD: paper(body="".join("    " * i + f"- Ebene {i}\n" for i in range(8)) + "\n"
+                    + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
+                    + "\n")},
+        ("beschluesse/2021-1/", "Anlage 299")),
     "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
                                     ("beschluesse/2021-7-014/", "Integrationskonzept")),
     # --- YAML ---
