@@ -59,7 +59,6 @@ def _extractor() -> str:
 def _pdf_text(path: Path) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     from pypdf import PdfReader  # imported here: only sites with PDFs pay for it
-    from pypdf.errors import PyPdfError
 
     parts: list[str] = []
     length = 0
@@ -70,8 +69,8 @@ def _pdf_text(path: Path) -> str:
             length += len(text)
             if length > MAX_ATTACHMENT_CHARS:
                 break
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        pass  # an unreadable PDF is still published, just not searchable
+    except Exception:  # whatever the reader raises on a damaged or hostile file
+        pass  # (RecursionError, AttributeError …): still published, just not searchable
     return " ".join(" ".join(parts).split())[:MAX_ATTACHMENT_CHARS]
 
 

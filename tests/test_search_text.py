@@ -6,6 +6,9 @@ import gzip
 import json
 import re
 
+import pytest
+
+from ratsinfo_site import search_text
 from ratsinfo_site.search_text import (
     ATTACHMENT_INDEX_CHARS,
     ATTACHMENT_TEXT_CHARS,
@@ -91,3 +94,19 @@ def test_attachment_text_comes_from_the_cache_when_every_page_is_built_again(
     attachment_text.cache_clear()
     assert site.run("build", "--no-cache", capsys=capsys).code == 0  # read again
     assert "Neugelesen" in site.page("beschluesse/2024-2/")
+
+
+@pytest.mark.parametrize("error", [RecursionError, AttributeError, IndexError, MemoryError])
+def test_a_pdf_the_reader_fails_on_is_published_without_its_text(tmp_path, monkeypatch, error):
+    """pypdf reads attachments as they come, damaged or hostile: whatever it raises, the
+    build goes on with the file unsearchable (a traceback before, for all but four types)."""
+    import pypdf
+
+    def broken(*args, **kwargs):
+        raise error("kaputt")
+
+    path = tmp_path / "anlage.pdf"
+    path.write_bytes(text_pdf("Kreisumlage"))
+    assert search_text._pdf_text(path) == "Kreisumlage"
+    monkeypatch.setattr(pypdf, "PdfReader", broken)
+    assert search_text._pdf_text(path) == ""
