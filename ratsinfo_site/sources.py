@@ -10,7 +10,9 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
+from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.load import KINDS, document_entries, show_path
 
 PACKAGE = Path(__file__).parent
@@ -54,13 +56,22 @@ def code_digest(*folders: Path) -> str:
 
 
 def find_sources(content_dir: Path, root: Path) -> list[Source]:
-    """Every content file, by kind, in a stable order."""
-    found = []
+    """Every content file, by kind, in a stable order.
+
+    Raises BuildError for a content file that is no plain file (a pipe or a device, also
+    through a link), which reading would wait on, or read without end.
+    """
+    found, irregular = [], []
     prefix = f"{root}{os.sep}"
     for kind in KINDS:
         for entry in document_entries(content_dir / kind):
             name, stat = entry.path, entry.stat()
             shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
                 else show_path(Path(name), root)  # e.g. content outside the site root
+            if not S_ISREG(stat.st_mode):
+                irregular.append(Problem(shown, 1, "not a plain file (a pipe, a device or a "
+                                                   "link to one): content must be plain files"))
             found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
+    if irregular:
+        raise BuildError(irregular)
     return found

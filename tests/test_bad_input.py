@@ -8,6 +8,7 @@ Harmless: the site is built, the page is there and right, nothing is reported.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,6 +138,15 @@ CASES: dict[str, Case] = {
                     + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
                     + "\n")},
         ("beschluesse/2021-1/", "Anlage 299")),
+    # reading would wait for a writer, or read without end: refused before anything is read
+    "a pipe named .md": error(
+        {}, "content/resolutions/pipe.md:1: not a plain file (a pipe, a device or a link to "
+        "one): content must be plain files",
+        setup=lambda site: os.mkfifo(site.root / "content/resolutions/pipe.md")),
+    "a link to a device": error(
+        {}, "content/resolutions/null.md:1: not a plain file (a pipe, a device or a link to "
+        "one): content must be plain files",
+        setup=lambda site: (site.root / "content/resolutions/null.md").symlink_to("/dev/zero")),
     "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
                                     ("beschluesse/2021-7-014/", "Integrationskonzept")),
     # --- YAML ---
