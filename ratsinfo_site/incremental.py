@@ -69,7 +69,7 @@ def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:
     for folder in (content_dir / "files", content_dir / "pages"):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             stat = path.stat()
-            h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            h.update(os.fsencode(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n"))
     h.update(_git_head(content_dir).encode())  # the change history shown on the pages
     return h.hexdigest()
 

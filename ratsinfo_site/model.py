@@ -188,16 +188,24 @@ def _text(value: Any) -> tuple[Any, str | None]:
     return None, "must be text"
 
 
+# Years a council's dates can have: wide for old archives, and a typo such as 0202 or
+# 9999 is caught (feeds and calendars count days and years beyond a date).
+YEARS = range(1000, 3000)
+
+
 def _date(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, dt.datetime):
         return None, "must be a date YYYY-MM-DD without a time"
-    if isinstance(value, dt.date):
-        return value, None
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip()), None
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             return None, f"'{value}' is not a date YYYY-MM-DD (or an impossible one)"
+    if isinstance(value, dt.date):
+        if value.year not in YEARS:
+            return None, (f"{value.isoformat()} is not in the years {YEARS[0]} to "
+                          f"{YEARS[-1]} (a typo?)")
+        return value, None
     return None, "must be a date YYYY-MM-DD"
 
 

@@ -38,7 +38,7 @@ def _folder_digest(folder: Path) -> str:
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()))
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -55,11 +55,21 @@ def code_digest(*folders: Path) -> str:
                           .encode()).hexdigest()
 
 
+def _undecodable(name: str) -> bool:
+    """Whether a path holds bytes that are not UTF-8 (kept as surrogates by Python)."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def find_sources(content_dir: Path, root: Path) -> list[Source]:
     """Every content file, by kind, in a stable order.
 
     Raises BuildError for a content file that is no plain file (a pipe or a device, also
-    through a link), which reading would wait on, or read without end.
+    through a link), which reading would wait on, or read without end, and for a file name
+    that is not UTF-8 (it could be neither shown nor written into the outputs).
     """
     found, irregular = [], []
     prefix = f"{root}{os.sep}"
@@ -71,6 +81,9 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
             if not S_ISREG(stat.st_mode):
                 irregular.append(Problem(shown, 1, "not a plain file (a pipe, a device or a "
                                                    "link to one): content must be plain files"))
+            elif not name.isascii() and _undecodable(name):
+                shown = os.fsencode(shown).decode(errors="replace")
+                irregular.append(Problem(shown, 1, "the file name is not UTF-8: rename it"))
             found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
     if irregular:
         raise BuildError(irregular)

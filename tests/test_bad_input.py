@@ -147,6 +147,12 @@ CASES: dict[str, Case] = {
         {}, "content/resolutions/null.md:1: not a plain file (a pipe, a device or a link to "
         "one): content must be plain files",
         setup=lambda site: (site.root / "content/resolutions/null.md").symlink_to("/dev/zero")),
+    "a file name that is not UTF-8": error(
+        {}, "content/resolutions/bad-\ufffd.md:1: the file name is not UTF-8: rename it",
+        setup=lambda site: (site.root / "content/resolutions").joinpath(
+            os.fsdecode(b"bad-\xff.md")).write_text(paper(), encoding="utf-8")),
+    "an unlisted file in content/files/ with a name that is not UTF-8": harmless(
+        {os.fsdecode(b"content/files/liste-\xe4.pdf"): b"%PDF-1.4", BAD: paper()}),
     "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
                                     ("beschluesse/2021-7-014/", "Integrationskonzept")),
     # --- YAML ---
@@ -206,6 +212,9 @@ CASES: dict[str, Case] = {
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
                     "    votes: [20, 3]\n")},
         f"{BAD}:9: 'votes' must be a mapping of keys to values"),
+    "a date in the year 9999": error(
+        {BAD: paper(FRONT.replace("2021-01-01", "9999-12-31"))},
+        f"{BAD}:4: 'date' 9999-12-31 is not in the years 1000 to 2999 (a typo?)"),
     "impossible date": error({BAD: paper(FRONT.replace("2021-01-01", "2021-02-30"))},
                              f"{BAD}:4: impossible date '2021-02-30' (day is out of range for "
                              "month)"),
