@@ -103,14 +103,23 @@ def _newest_first(resolutions: Iterable[Resolution]) -> tuple[Resolution, ...]:
     return tuple(sorted(ordered, key=lambda r: r.date, reverse=True))
 
 
+# A slug is a folder name of the output (at most 255 bytes), and a session's adds its date.
+MAX_SLUG = 150
+
+
 def _check_unique(named: Iterable[tuple[str, str, int, str]], what: str) -> list[Problem]:
-    """Report equal and empty slugs: ``named`` yields (slug, path, line, name)."""
+    """Report equal, empty and too long slugs: ``named`` yields (slug, path, line, name)."""
     first: dict[str, tuple[str, int, str]] = {}
     problems = []
     for slug, path, line, name in named:
         if not slug:
             problems.append(Problem(path, line, f"{what} '{name}' gives an empty address "
                                     "(slug)"))
+            continue
+        if len(slug) > MAX_SLUG:
+            problems.append(Problem(path, line, f"{what} '{name[:40]}…' gives an address of "
+                                    f"{len(slug)} characters, more than a folder name can "
+                                    f"hold (at most {MAX_SLUG}): shorten it"))
             continue
         if slug in first and first[slug][2] != name:
             other_path, other_line, other = first[slug]

@@ -153,6 +153,14 @@ CASES: dict[str, Case] = {
             os.fsdecode(b"bad-\xff.md")).write_text(paper(), encoding="utf-8")),
     "an unlisted file in content/files/ with a name that is not UTF-8": harmless(
         {os.fsdecode(b"content/files/liste-\xe4.pdf"): b"%PDF-1.4", BAD: paper()}),
+    "a reference that gives an address too long for a folder name": error(
+        {BAD: paper(FRONT.replace('"2021/1"', '"' + "2021/" * 40 + '1"'))},
+        f"{BAD}:2: reference '{'2021/' * 8}…' gives an address of 201 characters, more than "
+        "a folder name can hold (at most 150): shorten it"),
+    "a topic that gives an address too long for a folder name": error(
+        {BAD: paper(FRONT + 'topics: ["' + "Kreisentwicklung " * 12 + '"]\n')},
+        f"{BAD}:2: topic '{('Kreisentwicklung ' * 3)[:40]}…' gives an address of 203 "
+        "characters, more than a folder name can hold (at most 150): shorten it"),
     "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
                                     ("beschluesse/2021-7-014/", "Integrationskonzept")),
     # --- YAML ---
