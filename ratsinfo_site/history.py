@@ -32,10 +32,12 @@ def read_history(folder: Path, published: Callable[[Path], bool] = lambda path: 
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
                              capture_output=True, text=True, check=True).stdout.strip()
+        # bytes: a file name or a message need not be UTF-8 (names decode as Python's
+        # paths do, so that they match the files; messages get U+FFFD for what is not)
         log = subprocess.run(
             ["git", "-c", "core.quotePath=false", "log", "-M", "--name-status", "--date=short",
              f"--format={SEPARATOR}%H%x1f%ad%x1f%s", "--", "."],
-            cwd=folder, capture_output=True, text=True, check=True).stdout
+            cwd=folder, capture_output=True, check=True).stdout.decode(errors="surrogateescape")
     except (OSError, subprocess.CalledProcessError):
         return {}
     root = Path(top)
@@ -44,6 +46,7 @@ def read_history(folder: Path, published: Callable[[Path], bool] = lambda path: 
     for block in log.split(SEPARATOR)[1:]:
         header, _, files = block.partition("\n")
         commit, date, message = header.split("\x1f", 2)
+        message = message.encode(errors="surrogateescape").decode(errors="replace")
         touched = []
         for line in files.splitlines():
             parts = line.split("\t")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 
@@ -94,6 +95,24 @@ def test_page_shows_when_it_last_changed_from_git(site: Site, capsys):
     page = text_of(site.page("beschluesse/2021-1/"))
     assert "Zuletzt geändert: 01.05.2024" in page
     assert page.index("Tippfehler im Betreff korrigiert") < page.index("Vorlage 2021/1 eingestellt")
+
+
+def test_history_with_a_file_name_and_a_message_that_are_not_utf8(site: Site, capsys):
+    """git log gives what it holds: a name or a message need not be UTF-8 (the build
+    ended with UnicodeDecodeError when one was not)."""
+    env = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@example.org",
+           "GIT_COMMITTER_NAME": "B", "GIT_COMMITTER_EMAIL": "b@example.org",
+           "HOME": str(site.root), "PATH": "/usr/bin:/bin"}
+    site.simple("r", "2021/1", "Erste Fassung")
+    (site.root / "content" / "files").mkdir(parents=True)
+    (site.root / "content" / "files").joinpath(os.fsdecode(b"scan-\xfe.pdf")).write_bytes(b"x")
+    (site.root / "nachricht").write_bytes(b"Vorlage \xfcberarbeitet")
+    for args in (["init", "-q"], ["add", "content/files"], ["commit", "-qm", "Scan"],
+                 ["add", "content"],  # a message of a commit of published files only is shown
+                 ["-c", "i18n.commitEncoding=UTF-8", "commit", "-q", "-F", "nachricht"]):
+        subprocess.run(["git", *args], cwd=site.root, check=True, capture_output=True, env=env)
+    assert site.run("build", capsys=capsys).code == 0
+    assert re.search("Vorlage (\ufffd|ü)berarbeitet", text_of(site.page("beschluesse/2021-1/")))
 
 
 def test_no_history_section_outside_git(site: Site, capsys):
