@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from ratsinfo_site.errors import Problem
+from ratsinfo_site.errors import Problem, warning
 
 KINDS = ("resolutions", "sessions", "committees", "topics")
 KeyPath = tuple[Any, ...]
@@ -160,8 +161,22 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     # the body is the text's tail; count from where it starts (the boundary may eat a "\n")
     body_start = len(text) - len(body)
     body_line = text.count("\n", 0, body_start) + 1 + len(body) - len(body.lstrip("\n"))
-    return RawDocument(path, shown, meta, lines, body.strip("\n"), body_line, tuple(problems),
-                       digest)
+    body = body.strip("\n")
+    if control := _CONTROL.search(body):
+        problems.append(warning(
+            shown, body_line + body.count("\n", 0, control.start()),
+            f"control character U+{ord(control[0]):04X} in the text (of "
+            f"{len(_CONTROL.findall(body))} in all), which web pages and feeds cannot hold: "
+            "removed (a line or page break from Word or a PDF: a space)"))
+        body = _CONTROL.sub(lambda m: " " if m[0] in _BREAKS else "", body)
+    return RawDocument(path, shown, meta, lines, body, body_line, tuple(problems), digest)
+
+
+# Characters that HTML and XML do not allow (feeds with them are not read at all): C0 and
+# C1 controls but tab and line end, and noncharacters. Front matter cannot hold them (YAML
+# refuses them); in the text, the breaks Word and PDFs leave become spaces, others go.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_BREAKS = "\x0b\x0c\x85"  # vertical tab (Word's line break), form feed, next line
 
 
 def find_documents(folder: Path) -> Iterator[Path]:

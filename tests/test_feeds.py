@@ -21,7 +21,7 @@ from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.make import read_archive
 from ratsinfo_site.pages import build_pages
 from ratsinfo_site.urls import Urls
-from tests.helpers import REPO, Site
+from tests.helpers import MINIMAL, REPO, Site
 
 BASE = "https://example.github.io/archiv/"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -193,3 +193,21 @@ def test_feeds_and_calendar_are_byte_identical_on_two_runs(tmp_path):
     first = publish(tmp_path / "a", tmp_path / "out-a", BASE).files
     second = publish(tmp_path / "b", tmp_path / "out-b", BASE).files
     assert first == second
+
+
+def test_control_characters_in_a_text_leave_every_feed_readable(site: Site, capsys):
+    """Text pasted from Word or a PDF holds line and page breaks (U+000B, U+000C) and at
+    times other controls, which XML does not allow: a feed holding one is read by no feed
+    reader at all. They become spaces or go, with a warning at their line."""
+    site.resolution("r", MINIMAL.format(reference="2021/1", title="Radweg") + "topics: [Verkehr]",
+                    body="Aus Word:\x0bzweite Zeile.\n\nSeite\x0cumbrochen, \x01 und \x7f.\n")
+    run = site.run("build", "--base-url", "https://example.org/", capsys=capsys)
+    assert run.code == 0
+    assert "content/resolutions/r.md:9: warning: control character U+000B in the text " \
+           "(of 4 in all)" in run.err
+    for path in ("feed.xml", "themen/verkehr/feed.xml"):
+        data = (site.public / path).read_bytes()
+        feed = feedparser.parse(data)
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+    page = site.page("beschluesse/2021-1/")
+    assert "Aus Word: zweite Zeile." in page and "Seite umbrochen,  und ." in page
