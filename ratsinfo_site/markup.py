@@ -66,8 +66,9 @@ MAX_NESTING = 50
 MAX_INLINE_MARKS = 1000
 # A line's lead of quote marks, list markers and indentation; only one of MAX_NESTING
 # characters or more can nest that deep (each level costs a character, or four spaces).
-_DEEP_LEAD = re.compile(r"^(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
-                        rf"{{{MAX_NESTING},}}", re.MULTILINE)
+# Found after a "\n" (searched for fast), not at "^" (tried at every character: 4 x slower).
+_DEEP_LEAD = re.compile(r"\n(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))"
+                        rf"{{{MAX_NESTING},}}")
 _MARK = re.compile(r"(?:>|[-+*]|\d{1,9}[.)])[ \t]?")  # a level, with the space after it
 _INLINE_MARKS = "[`<*_"
 
@@ -98,8 +99,8 @@ def _check_html(text: str) -> None:
 
 
 def _check_nesting(text: str) -> None:
-    for lead in _DEEP_LEAD.finditer(text):
-        indent, marks = _MARK.subn("", lead[0])
+    for lead in _DEEP_LEAD.finditer(f"\n{text}"):  # a match starts where its line does
+        indent, marks = _MARK.subn("", lead[0][1:])
         depth = marks + (indent.count(" ") + 4 * indent.count("\t")) // 4
         if depth > MAX_NESTING:
             raise TooComplex(f"text nested {depth} levels deep (quotes, lists, indentation), "
