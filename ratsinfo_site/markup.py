@@ -47,7 +47,6 @@ _local = threading.local()
 _INLINE_TRIGGER = re.compile(r"[`\\\[!<&*_\x02\x03]|  \n")
 
 
-
 class TooComplex(ValueError):
     """Text that Python-Markdown would nest too deeply or take minutes to render."""
 
