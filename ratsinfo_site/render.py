@@ -28,6 +28,8 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue,
     if config.layouts_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(config.layouts_dir))
     loaders.append(jinja2.FileSystemLoader(THEME / "templates"))
+    if cache_dir:  # made by the record cache, but not for a site without content files
+        cache_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,

@@ -205,6 +205,23 @@ def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys)
         assert titles(search(page, base, "Vorlage")) == ["Öffentliche Vorlage"]
 
 
+def test_an_archive_with_nothing_public_yet_builds_and_its_search_finds_nothing(
+        page, site: Site, capsys):
+    """A council's first build, before its first paper: the build failed (the template
+    cache had no folder), and the search page, without any index part, said it could
+    not be loaded, with a script error."""
+    (site.root / "content").mkdir(parents=True, exist_ok=True)  # and nothing in it
+    assert site.run("build", capsys=capsys).code == 0
+    assert not (site.public / "pagefind").exists()
+    with serve(site.public) as base:
+        assert search(page, base, "Haushalt") == []
+        assert page.inner_text("#search-status") == "Keine Treffer für „Haushalt“."
+        page.goto(f"{base}suche/?q=Haushalt&thema=Umwelt")  # a filter in the address
+        assert wait_for_results(page) == "Keine Treffer für „Haushalt“."
+        assert page.is_hidden("#search-filter-box")
+    assert page.errors == []
+
+
 @pytest.fixture
 def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
     """An archive of 37 papers over four years, indexed in parts of at most 12 pages,

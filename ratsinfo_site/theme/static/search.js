@@ -205,6 +205,12 @@ const inOrder = (sort) => (sort === "asc" ? [...config.parts].reverse() : config
 // from the newest part alone, and a phone downloads little.
 async function collect(state, need, id) {
   const order = inOrder(state.sort);
+  if (!order.length) { // nothing public yet: no index part, no results
+    found = { results: [], filters: {} };
+    current = [];
+    complete = true;
+    return;
+  }
   for (;;) {
     const next = order.findIndex((part) => !loaded.has(part.path));
     const ready = next === -1 ? order.length : next;
@@ -237,7 +243,7 @@ function pagefindFilters(state) {
 // the filter box is opened or a filter is set, and after the first results are on
 // screen. Every part searched, the count of results is exact.
 async function showFilters(state, id) {
-  if (!filterDetails.open && !Object.keys(state.filters).length) {
+  if (!config.parts.length || (!filterDetails.open && !Object.keys(state.filters).length)) {
     filterDetails.hidden = current.length === 0;
     return;
   }
