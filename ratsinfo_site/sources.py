@@ -69,8 +69,12 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
 
     Raises BuildError for a content file that is no plain file (a pipe or a device, also
     through a link), which reading would wait on, or read without end, and for a file name
-    that is not UTF-8 (it could be neither shown nor written into the outputs).
+    that is not UTF-8 (it could be neither shown nor written into the outputs), or when
+    there is no content folder.
     """
+    if not content_dir.is_dir():  # a typo would publish an empty archive over the last one
+        raise BuildError([Problem(show_path(content_dir, root), 1, "content folder not found "
+                                  "(content_dir in site.toml, or --content)")])
     found, irregular = [], []
     prefix = f"{root}{os.sep}"
     for kind in KINDS:

@@ -161,6 +161,9 @@ CASES: dict[str, Case] = {
         {BAD: paper(FRONT + 'topics: ["' + "Kreisentwicklung " * 12 + '"]\n')},
         f"{BAD}:2: topic '{('Kreisentwicklung ' * 3)[:40]}…' gives an address of 203 "
         "characters, more than a folder name can hold (at most 150): shorten it"),
+    "no content folder (a typo in content_dir)": error(
+        {}, "content:1: content folder not found (content_dir in site.toml, or --content)",
+        setup=lambda site: shutil.rmtree(site.root / "content")),
     "a hidden draft file": harmless({"content/resolutions/.entwurf.md": "kaputt: ["},
                                     ("beschluesse/2021-7-014/", "Integrationskonzept")),
     # --- YAML ---
