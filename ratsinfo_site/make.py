@@ -240,7 +240,7 @@ def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:
     files = [(f"assets/{name}", THEME / "static" / name)
              for name in ("style.css", "search.js", "cite.js")]
     attachments = {a.file: a for r in archive.resolutions for a in r.attachments}
-    return files + [(urls.file(a), a.source) for a in attachments.values()]
+    return files + [(urls.file_path(a), a.source) for a in attachments.values()]
 
 
 def _data_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,

@@ -44,6 +44,12 @@ class Urls:
         return f"{self.words['years']}/{year}/"
 
     def file(self, attachment: Attachment) -> str:
+        """An attachment's address: its name quoted whole, for it may hold ``#``, ``?`` or
+        ``%``, which the address of a page keeps as they are (see href)."""
+        return f"{self.words['files']}/{quote(attachment.file, safe='/')}"
+
+    def file_path(self, attachment: Attachment) -> str:
+        """Where an attachment is written: its name as it is (the server decodes the address)."""
         return f"{self.words['files']}/{attachment.file}"
 
     def search(self) -> str:

@@ -104,6 +104,26 @@ def test_attachments_are_published_only_when_a_public_resolution_lists_them(
             (example_site.root / "content" / "files" / file).read_bytes()
 
 
+@pytest.mark.browser
+def test_an_attachment_whose_name_holds_url_characters_is_linked_to_itself(
+        page, site: Site, capsys):
+    """'#', '?' and '%' in a file name end or change an address unless quoted: the link
+    led to 'Plan ' with a fragment '#2 …' (a 404)."""
+    name = "Plan #2 (50% fertig) & Anlage? – Entwurf.pdf"
+    site.write(f"content/files/{name}", b"%PDF-1.4 plan")
+    site.simple("r", "2021/1", "Mit Anlage",
+                extra=f'attachments:\n  - {{title: Plan, file: "{name}"}}\n')
+    assert site.run("build", "--base-url", "https://example.org/archiv/", capsys=capsys).code == 0
+    with serve(site.public, "/archiv/") as base:
+        page.goto(base + "beschluesse/2021-1/")
+        href = page.get_attribute("a:text-is('Plan')", "href")
+        assert href.startswith("/archiv/dateien/Plan%20%232%20")
+        response = page.request.get(base.removesuffix("/archiv/") + href)
+        assert response.status == 200 and response.body() == b"%PDF-1.4 plan"
+    record = json.loads((site.public / "api/beschluesse/2021-1.json").read_text("utf-8"))
+    assert record["attachments"][0]["url"] == "https://example.org" + href
+
+
 def test_withdrawn_resolution_keeps_its_page_with_a_notice(site: Site, capsys):
     site.simple("r", "2021/1", "Alter Antrag", extra="status: withdrawn\n")
     assert site.run("build", capsys=capsys).code == 0
