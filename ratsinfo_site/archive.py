@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -173,13 +173,17 @@ def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> 
 
 
 def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[str]) -> Resolution:
-    """The resolution as published: closed items and links to non-public papers gone."""
-    return replace(
-        r,
-        consultations=tuple(c for c in r.consultations
-                            if c.public and (c.committee, c.date) not in closed),
-        related=tuple(ref for ref in r.related if ref.reference in public_refs),
-    )
+    """The resolution as published: closed items and links to non-public papers gone;
+    further items of one session numbered among those left (a number counting a closed
+    item would tell of it)."""
+    seen: Counter[str] = Counter()
+    consultations = []
+    for c in r.consultations:
+        if c.public and (c.committee, c.date) not in closed:
+            seen[c.anchor_key] += 1
+            consultations.append(replace(c, repeat=seen[c.anchor_key]))
+    return replace(r, consultations=tuple(consultations),
+                   related=tuple(ref for ref in r.related if ref.reference in public_refs))
 
 
 def build_archive(resolutions: list[Resolution], session_files: list[SessionFile],

@@ -71,6 +71,9 @@ class Consultation:
     votes: Votes | None
     unanimous: bool
     line: int
+    # 2, 3 … for a further item of the same session in the same paper, counted among the
+    # published items (see archive._publish): its anchor gets the number
+    repeat: int = 1
 
     @property
     def anchor_key(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import PurePosixPath
@@ -51,10 +50,8 @@ class _Export:
         self.consultations: dict[tuple[str, Consultation], str] = {}
         self.items: dict[tuple[str, Consultation], str] = {}
         for r in archive.resolutions:
-            seen: Counter[str] = Counter()
             for c in r.consultations:
-                seen[c.anchor_key] += 1
-                suffix = f"-{seen[c.anchor_key]}" if seen[c.anchor_key] > 1 else ""
+                suffix = f"-{c.repeat}" if c.repeat > 1 else ""
                 self.consultations[(r.reference, c)] = \
                     f"{self.paper_id(r)}#consultation-{c.anchor_key}{suffix}"
         for s in archive.sessions:

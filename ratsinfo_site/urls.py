@@ -32,7 +32,9 @@ class Urls:
         return f"{self.words['sessions']}/{c.anchor_key}/"
 
     def consultation_anchor(self, c: Consultation) -> str:
-        return f"{self.words['consultation']}-{c.anchor_key}"
+        """``beratung-2021-03-31-kreistag``; ``…-2`` for a further item of that session."""
+        return f"{self.words['consultation']}-{c.anchor_key}" + (
+            f"-{c.repeat}" if c.repeat > 1 else "")
 
     def committee(self, name: str) -> str:
         return f"{self.words['committees']}/{slugify(name)}/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 
 import pytest
@@ -122,6 +123,32 @@ def test_an_attachment_whose_name_holds_url_characters_is_linked_to_itself(
         assert response.status == 200 and response.body() == b"%PDF-1.4 plan"
     record = json.loads((site.public / "api/beschluesse/2021-1.json").read_text("utf-8"))
     assert record["attachments"][0]["url"] == "https://example.org" + href
+
+
+def test_a_paper_twice_on_one_sessions_agenda_has_an_anchor_for_each_item(site: Site, capsys):
+    """Two items of one session (first deferred, then decided) had one anchor twice: an
+    id twice on the page, and both session links led to the first. A closed item is not
+    counted: a '-2' would tell of it."""
+    site.simple("r", "2021/1", "Zweimal beraten", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-03-31, agenda_item: "5", result: vertagt}
+          - {committee: Kreistag, date: 2021-03-31, agenda_item: "9", result: angenommen}
+        """)
+    site.simple("s", "2021/2", "Erst geheim", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-03-31, agenda_item: "2", public: false}
+          - {committee: Kreistag, date: 2021-03-31, agenda_item: "11", result: angenommen}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2021-1/")
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert {"beratung-2021-03-31-kreistag", "beratung-2021-03-31-kreistag-2"} <= set(ids)
+    session = site.page("sitzungen/2021-03-31-kreistag/")
+    assert 'href="/beschluesse/2021-1/#beratung-2021-03-31-kreistag"' in session
+    assert 'href="/beschluesse/2021-1/#beratung-2021-03-31-kreistag-2"' in session
+    assert 'href="/beschluesse/2021-2/#beratung-2021-03-31-kreistag"' in session
+    assert "kreistag-2" not in site.page("beschluesse/2021-2/")
 
 
 def test_withdrawn_resolution_keeps_its_page_with_a_notice(site: Site, capsys):
