@@ -201,3 +201,17 @@ def test_refusing_to_overwrite_without_force(site: Site, capsys):
     assert "Hand written." in target.read_text(encoding="utf-8")
     assert site.run("import-oparl", str(FIXTURES), "--force", capsys=capsys).code == 0
     assert "Hand written." not in target.read_text(encoding="utf-8")
+
+
+def test_a_reference_too_long_for_a_file_name_is_an_error_and_nothing_is_written(
+        site: Site, capsys):
+    """The file name comes from the reference: 300 characters stopped the import with
+    OSError (File name too long), a traceback."""
+    folder = fixtures(site)
+    edit(folder / "paper-100.json", lambda data: data.update(reference="2023/" * 60))
+    run = site.run("import-oparl", str(folder), capsys=capsys)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"would write a file name of 302 characters ('{'2023-' * 8}…'), more than a file " \
+           "system holds" in run.err
+    assert not (site.root / "content" / "resolutions").exists() or not any(
+        (site.root / "content" / "resolutions").rglob("*.md"))

@@ -99,6 +99,9 @@ def _readback(path: Path, shown: str, kind: str, files_dir: Path) -> list[Proble
     return list(doc.problems)
 
 
+MAX_NAME_BYTES = 255  # of one file name, on the common file systems
+
+
 def write_outputs(out_dir: Path, outputs: Sequence[Output], force: bool,
                   problems: Sequence[Problem] = ()) -> ImportResult:
     """Write every output, or none when there is an error (an existing file without force)."""
@@ -110,6 +113,12 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], force: bool,
             found.append(Problem(*o.origin, f"would write {o.rel} twice (also from {other}): "
                                  f"give each a different reference or name"))
         seen[o.rel] = o.origin
+        name = o.rel.rsplit("/", 1)[-1]
+        if len(name.encode()) > MAX_NAME_BYTES:
+            found.append(Problem(*o.origin, f"would write a file name of {len(name):,} "
+                                 f"characters ('{name[:40]}…'), more than a file system "
+                                 "holds: shorten the reference, name or file name"))
+            continue
         target = out_dir / o.rel
         if target.exists() and not force:
             found.append(Problem(str(target), 1, "exists already: not overwritten "
