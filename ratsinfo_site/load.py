@@ -141,6 +141,9 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
         line = data[: exc.start].count(b"\n") + 1
         return failed(line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they
+    # make it unfindable by its spelling ("Haus\u00adhalt" is not "Haushalt" to the index).
+    text = text.replace("\u00ad", "")
     handler = frontmatter.YAMLHandler()
     if not text.strip():
         return failed(1, "empty file: a resolution needs front matter between --- lines")

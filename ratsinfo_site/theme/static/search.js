@@ -31,8 +31,12 @@ function readState() {
     const values = params.getAll(param).filter(Boolean);
     if (values.length) filters[name] = values;
   }
-  return { q: (params.get("q") || "").trim(), sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
+  return { q: plainQuery(params.get("q") || ""), sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
 }
+
+// Soft hyphens (U+00AD), which text copied from a PDF or Word keeps, are not in the
+// index (the build drops them): a query keeps none either.
+const plainQuery = (q) => q.replace(/\u00ad/g, "").trim();
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
@@ -342,7 +346,7 @@ async function pinReference(items, q) {
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const state = readState();
-  state.q = input.value.trim();
+  state.q = plainQuery(input.value);
   writeState(state);
   run();
 });
