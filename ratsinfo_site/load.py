@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,9 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     # Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they
     # make it unfindable by its spelling ("Haus\u00adhalt" is not "Haushalt" to the index).
     text = text.replace("\u00ad", "")
+    # "ü" may come as "u" and a combining mark (Unicode NFD: from a Mac, a PDF), the same
+    # to a reader but not to the index, nor to an address ("Ausschuss für …" twice).
+    text = unicodedata.normalize("NFC", text)
     handler = frontmatter.YAMLHandler()
     if not text.strip():
         return failed(1, "empty file: a resolution needs front matter between --- lines")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def _extractor() -> str:
     """What the texts in the cache were made with."""
     from pypdf import __version__
 
-    return f"pypdf {__version__}, {MAX_ATTACHMENT_CHARS} characters"
+    return f"pypdf {__version__}, {MAX_ATTACHMENT_CHARS} characters, NFKC"
 
 
 def _pdf_text(path: Path) -> str:
@@ -71,7 +72,10 @@ def _pdf_text(path: Path) -> str:
                 break
     except Exception:  # whatever the reader raises on a damaged or hostile file
         pass  # (RecursionError, AttributeError …): still published, just not searchable
-    return " ".join(" ".join(parts).split())[:MAX_ATTACHMENT_CHARS]
+    # NFKC: a ligature ("\ufb01" for "fi") and a decomposed "u\u0308" become the letters
+    # a query is typed with; soft hyphens go, as from the content files (load.py).
+    text = unicodedata.normalize("NFKC", " ".join(parts).replace("\u00ad", ""))
+    return " ".join(text.split())[:MAX_ATTACHMENT_CHARS]
 
 
 def hidden_terms(r: Resolution) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from tests.helpers import Site
 
 
@@ -118,3 +120,24 @@ def test_long_lists_are_paginated(site: Site, capsys):
     third = site.page("beschluesse/seite/3/")
     assert "Seite 3 von 3" in third and third.count('class="ref"') == 5
     assert "Seite 2 von 3" in site.page("themen/viel/seite/2/")
+
+
+def test_a_name_written_with_combining_marks_is_the_same_committee_and_topic(site: Site,
+                                                                             capsys):
+    """"ü" as "u" and a combining mark (NFD, from a Mac or a PDF) looks like "ü": the two
+    spellings were two committees with one address, an error showing the same name twice."""
+    nfd = unicodedata.normalize("NFD", "Ausschuss für Bildung")
+    site.simple("a", "2021/1", extra=f"""\
+        topics: [{unicodedata.normalize("NFD", "Schulgebäude")}]
+        consultations:
+          - {{committee: {nfd}, date: 2021-04-01, result: angenommen}}
+        """)
+    site.simple("b", "2021/2", extra="""\
+        topics: [Schulgebäude]
+        consultations:
+          - {committee: Ausschuss für Bildung, date: 2021-04-01, result: angenommen}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    committee = site.page("gremien/ausschuss-fuer-bildung/")
+    assert "<h1>Ausschuss für Bildung</h1>" in committee and "u\u0308" not in committee
+    assert "2 Beschlüsse" in site.page("themen/schulgebaeude/")

@@ -8,6 +8,7 @@ import re
 import tempfile
 import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -234,6 +235,25 @@ def test_a_word_with_soft_hyphens_is_found_by_its_spelling(page, site: Site, cap
         for query in ("Zauberwortsatzung", "Haushaltssperre",
                       "Haus\u00adhalts\u00adsperre"):  # copied from the same PDF
             assert titles(search(page, base, query)) == ["Zauberwortsatzung"], query
+    assert page.errors == []
+
+
+def test_decomposed_umlauts_are_found_as_typed(page, site: Site, capsys):
+    """Text from a Mac or a PDF may write "ü" as "u" and a combining mark (Unicode NFD),
+    which looks the same: the index held "Zuschu\u0308sse", which "Zuschüsse" as typed
+    did not find (nor the other way round)."""
+    site.simple("r", "2021/1", unicodedata.normalize("NFD", "Zuschüsse für Vereine"))
+    site.simple("s", "2021/2", "Straßenbau", extra="""\
+        topics: [Förderung]
+        """)
+    site.write("content/resolutions/s.md", site.root.joinpath("content/resolutions/s.md")
+               .read_text("utf-8") + unicodedata.normalize("NFD", "Die Brücke über die Wipper.\n"))
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        for query in ("Zuschüsse", unicodedata.normalize("NFD", "Zuschüsse")):
+            assert titles(search(page, base, query)) == ["Zuschüsse für Vereine"], ascii(query)
+        for query in ("Brücke", unicodedata.normalize("NFD", "Brücke")):
+            assert titles(search(page, base, query)) == ["Straßenbau"], ascii(query)
     assert page.errors == []
 
 

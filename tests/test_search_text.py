@@ -71,8 +71,8 @@ def test_a_page_with_many_long_attachments_stays_small_in_the_index(site: Site, 
 class OtherReader:
     """Stands in for pypdf's reader: a text that shows whether the PDF was read again."""
 
-    def __init__(self, path):
-        self.pages = [type("Page", (), {"extract_text": lambda self: "Neugelesen"})()]
+    def __init__(self, path, text: str = "Neugelesen"):
+        self.pages = [type("Page", (), {"extract_text": lambda self: text})()]
 
 
 def test_attachment_text_comes_from_the_cache_when_every_page_is_built_again(
@@ -110,3 +110,26 @@ def test_a_pdf_the_reader_fails_on_is_published_without_its_text(tmp_path, monke
     assert search_text._pdf_text(path) == "Kreisumlage"
     monkeypatch.setattr(pypdf, "PdfReader", broken)
     assert search_text._pdf_text(path) == ""
+
+
+def test_ligatures_and_soft_hyphens_of_a_pdf_are_indexed_as_plain_letters(
+        site: Site, capsys, monkeypatch):
+    """A PDF's text layer may hold "fi" as one ligature character (U+FB01), and soft
+    hyphens: "Kreis\ufb01nanzen" in the index was not found by "Kreisfinanzen"."""
+    import pypdf
+
+    site.write("content/files/plan.pdf", text_pdf(r"Kreis\256nanzen Ein\257uss"))
+    site.write("content/files/soft.pdf", text_pdf("Ersatz"))
+    site.resolution("plan", 'reference: "2024/2"\ntitle: "Plan"\ndate: 2024-02-01\n'
+                    'public: true\nattachments:\n  - {title: Plan, file: plan.pdf}\n'
+                    '  - {title: Weiches, file: soft.pdf}\n')
+    reader = pypdf.PdfReader
+
+    def soft_hyphens(path):  # as a PDF made from Word may give them
+        text = "Stra\u00dfen\u00adbau" if path.name == "soft.pdf" else None
+        return OtherReader(path, text) if text else reader(path)
+
+    monkeypatch.setattr(pypdf, "PdfReader", soft_hyphens)
+    assert site.run("build", capsys=capsys).code == 0
+    content = fragment_of(site.public, "/beschluesse/2024-2/")["content"]
+    assert "Kreisfinanzen Einfluss" in content and "Stra\u00dfenbau" in content

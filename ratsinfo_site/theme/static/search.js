@@ -35,8 +35,9 @@ function readState() {
 }
 
 // Soft hyphens (U+00AD), which text copied from a PDF or Word keeps, are not in the
-// index (the build drops them): a query keeps none either.
-const plainQuery = (q) => q.replace(/\u00ad/g, "").trim();
+// index (the build drops them): a query keeps none either. The index holds "ü" as one
+// character (NFC), as the build reads it: so does a query, whichever way it was typed.
+const plainQuery = (q) => q.replace(/\u00ad/g, "").normalize("NFC").trim();
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
