@@ -128,6 +128,17 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
     return data, reader.lines, reader.problems
 
 
+def as_read(text: str) -> str:
+    """Text as the archive holds it, from a file or a YAML escape ("\\u00fc").
+
+    Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they make
+    it unfindable by its spelling ("Haus\u00adhalt" is not "Haushalt" to the index). "ü"
+    may come as "u" and a combining mark (Unicode NFD: from a Mac, a PDF), the same to a
+    reader but not to the index, nor to an address ("Ausschuss für …" twice): composed.
+    """
+    return unicodedata.normalize("NFC", text.replace("\u00ad", ""))
+
+
 def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocument:
     """Read one Markdown file with YAML front matter; problems travel with it."""
     data = path.read_bytes() if data is None else data
@@ -141,13 +152,7 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return failed(line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    # Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they
-    # make it unfindable by its spelling ("Haus\u00adhalt" is not "Haushalt" to the index).
-    text = text.replace("\u00ad", "")
-    # "ü" may come as "u" and a combining mark (Unicode NFD: from a Mac, a PDF), the same
-    # to a reader but not to the index, nor to an address ("Ausschuss für …" twice).
-    text = unicodedata.normalize("NFC", text)
+    text = as_read(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     handler = frontmatter.YAMLHandler()
     if not text.strip():
         return failed(1, "empty file: a resolution needs front matter between --- lines")

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
-from ratsinfo_site.load import UNPARSED, RawDocument
+from ratsinfo_site.load import UNPARSED, RawDocument, as_read
 from ratsinfo_site.markup import TooComplex, plain_text, render_inline, render_markdown
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.store import StoredMarkup, StoredText
@@ -183,7 +183,7 @@ _Check = Callable[[Any], tuple[Any, str | None]]
 
 def _text(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, str):
-        return value.strip(), None
+        return as_read(value).strip(), None
     if isinstance(value, bool) or value is None:
         return None, "must be text"
     if isinstance(value, int | float | dt.date):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -143,8 +144,9 @@ def test_any_reference_title_and_committee_survive_the_yaml(tmp_path_factory, re
     record, problems = parsed(path)
     assert [p for p in problems if not p.warning] == []
 
-    def read(text: str) -> str:  # as the loader reads it: soft hyphens dropped (load.py),
-        return text.replace("\u00ad", "").strip()  # then the space they stood beside
+    def read(text: str) -> str:  # as the loader reads it (load.py): soft hyphens dropped,
+        # letters composed (NFC), then the space either stood beside
+        return unicodedata.normalize("NFC", text.replace("\u00ad", "")).strip()
 
     assert (record.reference, record.title) == (read(reference), read(title))
     assert record.consultations[0].committee == read(committee)
