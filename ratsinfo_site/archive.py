@@ -137,6 +137,25 @@ def _check_unique(named: Iterable[tuple[str, str, int, str]], what: str) -> list
     return problems
 
 
+def _check_described_once(files: Iterable[tuple[object, str, int, str]], what: str
+                          ) -> list[Problem]:
+    """Report a thing that two files describe: ``files`` yields (key, path, line, name).
+
+    Which file's description would win is not for the order of files to decide.
+    """
+    first: dict[object, tuple[str, int]] = {}
+    problems = []
+    for key, path, line, name in files:
+        if key not in first:
+            first[key] = (path, line)
+            continue
+        other_path, other_line = first[key]
+        for here, there in (((path, line), first[key]), ((other_path, other_line), (path, line))):
+            problems.append(Problem(*here, f"{what} '{name}' is described in two files, here "
+                                    f"and in {there[0]}:{there[1]}: keep one"))
+    return problems
+
+
 def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]) -> list[Problem]:
     problems = _check_unique(
         [(r.slug, r.source, r.line, r.reference) for r in resolutions]
@@ -191,6 +210,12 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
                   ) -> tuple[Archive, list[Problem]]:
     """Group the public records; report broken references and names whose addresses collide."""
     problems = _check_references(resolutions, session_files)
+    problems += _check_described_once((((s.committee, s.date), s.source, s.line,
+                                        f"{s.committee} {s.date.isoformat()}")
+                                       for s in session_files), "session")
+    for files, what in ((committee_files, "committee"), (topic_files, "topic")):
+        problems += _check_described_once(((d.name, d.source, d.line, d.name) for d in files),
+                                          what)
     public_refs = {r.reference for r in resolutions if r.public}
     closed = {(s.committee, s.date) for s in session_files if not s.public}
     published = _newest_first(_publish(r, closed, public_refs) for r in resolutions if r.public)

@@ -292,6 +292,28 @@ CASES: dict[str, Case] = {
         {"content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\nagenda:\n"
          '  - "2021/7/014"\n  - "2021/99"\n---\n'},
         "content/sessions/kt.md:6: agenda entry '2021/99' names no resolution"),
+    "two files describe one committee": error(
+        {"content/committees/kt.md": "---\nname: Kreistag\nshort: KT\n---\n",
+         "content/committees/kreistag.md": "---\nshort: K\nname: Kreistag\n---\n"},
+        "content/committees/kreistag.md:3: committee 'Kreistag' is described in two files, "
+        "here and in content/committees/kt.md:2: keep one",
+        "content/committees/kt.md:2: committee 'Kreistag' is described in two files, here and "
+        "in content/committees/kreistag.md:3: keep one"),
+    "two files describe one topic": error(
+        {"content/topics/a.md": "---\nname: Soziales\n---\nEins.\n",
+         "content/topics/b.md": "---\nname: Soziales\n---\nZwei.\n"},
+        "content/topics/a.md:2: topic 'Soziales' is described in two files, here and in "
+        "content/topics/b.md:2: keep one",
+        "content/topics/b.md:2: topic 'Soziales' is described in two files, here and in "
+        "content/topics/a.md:2: keep one"),
+    "two files describe one session": error(
+        {"content/sessions/a.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\n---\n",
+         "content/sessions/2021/b.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\n"
+         "public: false\n---\n"},
+        "content/sessions/2021/b.md:1: session 'Kreistag 2021-03-31' is described in two "
+        "files, here and in content/sessions/a.md:1: keep one",
+        "content/sessions/a.md:1: session 'Kreistag 2021-03-31' is described in two files, "
+        "here and in content/sessions/2021/b.md:1: keep one"),
     # --- attachments ---
     "attachment missing": error(
         {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plan.pdf}\n")},
