@@ -215,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         c, t = result.counts, catalogue(config.language)
         print(t.messages["summary"].format(
-            resolutions=t.number(c["resolutions"]), sessions=t.number(c["sessions"]),
-            topics=t.number(c["topics"]), seconds=f"{result.seconds:.1f}",
+            resolutions=t.counted(c["resolutions"], "resolution"),
+            sessions=t.counted(c["sessions"], "session"),
+            topics=t.counted(c["topics"], "topic"), seconds=f"{result.seconds:.1f}",
             rendered=t.number(result.rendered), pages=t.number(result.pages),
             output=config.output_dir))
     return 0

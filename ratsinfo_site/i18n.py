@@ -40,6 +40,10 @@ class Catalogue:
         text = f"{value:,}"
         return text.replace(",", ".") if self.language == "de" else text
 
+    def counted(self, value: int, noun: str) -> str:
+        """"1 Beschluss", "1.234 Beschlüsse": ``noun`` is resolution, session or topic."""
+        return f"{self.number(value)} {self.messages[f'count_{noun}' + 's' * (value != 1)]}"
+
     def size(self, size: int) -> str:
         """A file size such as 1,2 MB."""
         for unit, factor in (("MB", 1 << 20), ("KB", 1 << 10)):

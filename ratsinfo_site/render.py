@@ -40,7 +40,7 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
     )
     env.filters.update(
-        date=t.date, long_date=t.long_date, number=t.number, filesize=t.size,
+        date=t.date, long_date=t.long_date, number=t.number, counted=t.counted, filesize=t.size,
         isodate=lambda iso: t.date(dt.date.fromisoformat(iso)),
         outcome=lambda key: t.outcomes.get(key, key),
         sections=lambda html: section_anchors(html, t.words["section"]),

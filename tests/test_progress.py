@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, copy_example
+from tests.helpers import REPO, Site, copy_example
 
 LARGE = ("import ratsinfo_site.build as b; b.LARGE_BUILD = 1; "
          "from ratsinfo_site.cli import main; raise SystemExit(main(['build', *{args}]))")
@@ -66,3 +66,24 @@ def test_quiet_shows_only_the_warnings(tmp_path: Path):
     root = copy_example(tmp_path / "site").root
     shown = on_terminal(root, True, "--quiet")
     assert shown.splitlines() and all(": warning: " in line for line in shown.splitlines())
+
+
+
+@pytest.mark.parametrize("language,count,expected", [
+    ("de", 1, "1 Beschluss, 1 Sitzung, 1 Thema in "),
+    ("de", 2, "2 Beschlüsse, 2 Sitzungen, 2 Themen in "),
+    ("en", 1, "1 resolution, 1 session, 1 topic in "),
+])
+def test_the_summary_counts_one_in_the_singular(site: Site, capsys, language, count,
+                                                 expected):
+    """A council's first build said "1 Beschlüsse, 1 Sitzungen, 1 Themen"."""
+    site.write("site.toml", f'language = "{language}"\n')
+    for n in range(1, count + 1):
+        site.simple(f"r{n}", f"2024/{n}", extra=f"""\
+            topics: [Thema {n}]
+            consultations:
+              - {{committee: Kreistag, date: 2024-02-0{n}, result: angenommen}}
+            """)
+    site.simple("secret", "2024/9", public=False, extra="topics: [Geheim]\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 0 and run.out.startswith(expected), run.out
