@@ -187,7 +187,8 @@ def _text(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool) or value is None:
         return None, "must be text"
     if isinstance(value, int | float | dt.date):
-        return None, f"must be text: YAML reads {value!r} as a {type(value).__name__}; quote it"
+        kind = "date" if isinstance(value, dt.date) else "number"
+        return None, f"must be text: YAML reads {value} as a {kind}; quote it"
     return None, "must be text"
 
 
@@ -386,9 +387,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
                              f"allowed: {', '.join(VOTE_KEYS)}")
         values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
         votes = Votes(*values)
-    if not committee or not date:
-        return None
-    return Consultation(
+    consultation = Consultation(  # every key checked, whatever else is wrong
         committee=committee, date=date, role=get("role", _text, default=""),
         agenda_item=get("agenda_item", _agenda_item, default=""), result=result,
         outcome=outcome if outcome in OUTCOMES else None, public=get("public", _bool,
@@ -396,6 +395,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
         votes=votes, unanimous=get("unanimous", _bool, default=False),
         line=fields.doc.line(*path),
     )
+    return consultation if committee and date else None
 
 
 def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:

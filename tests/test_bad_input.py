@@ -232,6 +232,17 @@ CASES: dict[str, Case] = {
     "impossible consultation date": error(
         {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-13-01}\n")},
         f"{BAD}:7: impossible date '2021-13-01' (month must be in 1..12)"),
+    "a consultation wrong in every key: all reported at once": error(
+        {BAD: paper(FRONT + "consultations:\n  - date: 31.03.2021\n    role: 1\n"
+                    "    agenda_item: 7.10\n    public: nein\n    unanimous: ja\n")},
+        f"{BAD}:7: 'consultations.date' '31.03.2021' is not a date YYYY-MM-DD (or an "
+        "impossible one)",
+        f"{BAD}:7: missing required key 'consultations.committee'",
+        f"{BAD}:8: 'consultations.role' must be text: YAML reads 1 as a number; quote it",
+        f"{BAD}:9: 'consultations.agenda_item' YAML reads this as the number 7.1: quote it "
+        '("7.10")',
+        f"{BAD}:10: 'consultations.public' must be true or false, not 'nein'",
+        f"{BAD}:11: 'consultations.unanimous' must be true or false, not 'ja'"),
     "negative votes": error(
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
                     "    votes: {for: 20, against: -3}\n")},
