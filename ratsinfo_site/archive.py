@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from markupsafe import Markup
 
@@ -22,6 +23,9 @@ from ratsinfo_site.model import (
     SessionFile,
 )
 from ratsinfo_site.slugs import slugify
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 
 def natural_key(text: str) -> tuple:
@@ -205,6 +209,18 @@ def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[s
                    related=tuple(ref for ref in r.related if ref.reference in public_refs))
 
 
+def _grouped(things: Iterable[T], key: Callable[[T], K]) -> dict[K, tuple[T, ...]]:
+    """``things`` by ``key``, each group in the order given (one pass, not one per group)."""
+    groups: dict[K, list[T]] = defaultdict(list)
+    for thing in things:
+        groups[key(thing)].append(thing)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _year(thing: Resolution | Session) -> int:
+    return thing.year
+
+
 def build_archive(resolutions: list[Resolution], session_files: list[SessionFile],
                   committee_files: list[Description], topic_files: list[Description]
                   ) -> tuple[Archive, list[Problem]]:
@@ -243,9 +259,10 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
 
     committees = []
     committee_info = {d.name: d for d in committee_files}
+    sessions_of = _grouped(sessions, lambda s: s.committee)
     for name in sorted(committee_names, key=str.lower):
         d = committee_info.get(name)
-        own = tuple(s for s in sessions if s.committee == name)
+        own = sessions_of.get(name, ())
         seen = {it.resolution.reference: it.resolution for s in own for it in s.items}
         committees.append(Committee(name, slugify(name), d.short if d else "",
                                     d.description if d else "", d.body if d else Markup(""),
@@ -258,10 +275,9 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
     topics = [Topic(name, slugify(name), topic_info[name].description if name in topic_info
                     else "", topic_info[name].body if name in topic_info else Markup(""),
                     tuple(by_topic[name])) for name in sorted(topic_names, key=str.lower)]
-    years = [Year(y, tuple(r for r in published if r.year == y),
-                  tuple(s for s in sessions if s.year == y))
-             for y in sorted({r.year for r in published} | {s.year for s in sessions},
-                             reverse=True)]
+    resolutions_in, sessions_in = _grouped(published, _year), _grouped(sessions, _year)
+    years = [Year(y, resolutions_in.get(y, ()), sessions_in.get(y, ()))
+             for y in sorted(resolutions_in.keys() | sessions_in.keys(), reverse=True)]
     by_ref = {r.reference: r for r in published}
     referenced_by: dict[str, list[Resolution]] = defaultdict(list)
     for r in published:
