@@ -10,12 +10,17 @@ import threading
 import markdown
 import nh3
 from markdown import treeprocessors
+from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
 from ratsinfo_site.slugs import slugify
 
 # Tables and footnotes are what council texts use; "extra" would add costly inline patterns.
 _EXTENSIONS = ["tables", "footnotes", "sane_lists"]
+# A footnote's back link is titled in the language of the texts (German); its ids are
+# "fn-1", "fnref-1" (render_markdown puts the text's name between: "fn-finance-1").
+_EXTENSION_CONFIGS = {"footnotes": {"BACKLINK_TITLE": "Zurück zum Text (Fußnote %d)",
+                                    "SEPARATOR": "-"}}
 # Text that Markdown turns into nothing but paragraphs: no markup character, no line that
 # could start a list, quote, heading, rule or code block. It skips the Markdown run.
 _PLAIN = re.compile(r"[^*_`\[\]<>&#|\\!~=\t]*")
@@ -40,7 +45,12 @@ _ATTRIBUTES = {
     "colgroup": {"span"},
     "bdo": {"dir"},
     **{f"h{n}": {"id"} for n in range(2, 7)},
+    "li": {"id"},  # footnotes only: see _footnote_ids
+    "sup": {"id"},
 }
+# A footnote and the place that refers to it: "fn-1" and "fnref-1" (a second reference
+# "fnref2-1"); in a text other than the body the text's key comes first ("fn-finance-1").
+_FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?-")
 _local = threading.local()
 # Every inline pattern of these extensions needs one of these characters (or a line
 # break: two spaces before a newline); text with none of them is passed over as it is.
@@ -133,6 +143,13 @@ def _heading_id(value: str, separator: str) -> str:
     return f"{SECTION}-" + (slugify(value) or "x")
 
 
+def _footnote_ids(tag: str, attribute: str, value: str) -> str | None:
+    """The ids a text may set on a list item or superscript: its footnotes' (nh3 filter)."""
+    if attribute == "id" and tag in ("li", "sup"):
+        return value if _FOOTNOTE_ID.match(value) else None
+    return value
+
+
 def _converter(headings: bool) -> markdown.Markdown:
     """One converter per thread; the one with heading anchors only for text with headings."""
     name = "md_toc" if headings else "md"
@@ -140,8 +157,10 @@ def _converter(headings: bool) -> markdown.Markdown:
     if md is None:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, "toc"] if headings else _EXTENSIONS,
-            extension_configs={"toc": {"slugify": _heading_id, "permalink": False}}
-            if headings else {},
+            extension_configs={
+                **_EXTENSION_CONFIGS,
+                **({"toc": {"slugify": _heading_id, "permalink": False}} if headings else {}),
+            },
             output_format="html",
         )
         md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
@@ -170,9 +189,11 @@ def _renumber_headings(out: str, top: int) -> str:
     return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{level[int(m[2])]}", out)
 
 
-def render_markdown(text: str, *, shift_headings: int = 1) -> Markup:
+def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> Markup:
     """Markdown to sanitised HTML; headings move down so the page keeps one ``h1``.
 
+    ``notes`` names the text among those on one page, in its footnotes' ids
+    ("fn-finance-1"): each text numbers its footnotes from 1.
     Raises TooComplex for text Markdown would nest too deeply or take minutes to render.
     """
     if not text or not text.strip():
@@ -183,6 +204,8 @@ def render_markdown(text: str, *, shift_headings: int = 1) -> Markup:
     _check_nesting(text)
     _check_html(text)
     md = _converter(bool(_HEADING.search(text)))
+    footnotes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
+    footnotes.setConfig("SEPARATOR", f"-{notes}-" if notes else "-")
     try:
         out = md.reset().convert(text)
     except (RecursionError, TooComplex) as e:
@@ -194,19 +217,27 @@ def render_markdown(text: str, *, shift_headings: int = 1) -> Markup:
         raise
     if shift_headings:
         out = _renumber_headings(out, 1 + shift_headings)
-    clean = nh3.clean(out, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer",
-                      strip_comments=True)
+    clean = nh3.clean(out, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_footnote_ids,
+                      link_rel="noopener noreferrer", strip_comments=True)
     return Markup(clean)
 
 
+# Where a text's footnotes are (at its end, as Python-Markdown puts them), and a reference
+_NOTES_START = re.compile(r'<div>\s*<hr>\s*<ol>\s*<li id="fn-')
+_NOTE_REFERENCE = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>')
+
+
 def plain_text(markup: str) -> str:
-    """Sanitised HTML to one line of text."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+    """Sanitised HTML to one line of text, without footnotes."""
+    text = str(markup)
+    if notes := _NOTES_START.search(text):
+        text = _NOTE_REFERENCE.sub("", text[:notes.start()])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
-def render_inline(text: str) -> Markup:
+def render_inline(text: str, notes: str = "") -> Markup:
     """One line of Markdown (a finance value, a detail) without the paragraph around it."""
-    html = str(render_markdown(text, shift_headings=0))
+    html = str(render_markdown(text, shift_headings=0, notes=notes))
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)

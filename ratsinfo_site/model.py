@@ -311,15 +311,17 @@ class _Fields:
 
     def markdown(self, path: tuple[Any, ...]) -> Markup:
         return self.rendered(self.value(path, _text, default="") or "", self.doc.line(*path),
-                             in_value=True)
+                             in_value=path)
 
-    def rendered(self, text: str, line: int, shift_headings: int = 2, in_value: bool = False,
-                 inline: bool = False) -> Markup:
+    def rendered(self, text: str, line: int, shift_headings: int = 2,
+                 in_value: tuple[Any, ...] = (), inline: bool = False) -> Markup:
         """Markdown to HTML; text Markdown cannot render is an error at its line (the
-        body's line, or the key's for text ``in_value``)."""
+        body's line, or the key's for the text of a value at the path ``in_value``, whose
+        footnotes are then named by it)."""
+        notes = "-".join(slugify(str(key)) for key in in_value)
         try:
-            return render_inline(text) if inline else render_markdown(
-                text, shift_headings=shift_headings)
+            return render_inline(text, notes) if inline else render_markdown(
+                text, shift_headings=shift_headings, notes=notes)
         except TooComplex as e:
             self.problems.append(Problem(self.doc.shown, line + (0 if in_value else e.line - 1),
                                          str(e)))
@@ -408,7 +410,7 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
             else str(value)
         pairs.append((str(label), fields.rendered(shown, fields.doc.line(key, label),
-                                                  in_value=True, inline=True)))
+                                                  in_value=(key, label), inline=True)))
     return tuple(pairs)
 
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratsinfo_site import markup
-from ratsinfo_site.markup import _EXTENSIONS, _converter
+from ratsinfo_site.markup import _EXTENSION_CONFIGS, _EXTENSIONS, _converter
+from tests.helpers import Site
 
 # Words, markup characters, line ends and indentation, mixed at random.
 PIECES = st.sampled_from(["Kreistag", "beschließt", " ", "  ", "\n", "\n\n", "*", "_", "`",
@@ -22,8 +23,12 @@ PIECES = st.sampled_from(["Kreistag", "beschließt", " ", "  ", "\n", "\n\n", "*
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, max_size=40).map("".join))
 def test_inline_shortcut_changes_nothing(text: str):
-    stock = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-    assert _converter(False).reset().convert(text) == stock.convert(text)
+    stock = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
+                              output_format="html")
+    ours = _converter(False)
+    next(e for e in ours.registeredExtensions if hasattr(e, "makeFootnoteId")) \
+        .setConfig("SEPARATOR", "-")  # as render_markdown sets it for a body
+    assert ours.reset().convert(text) == stock.convert(text)
 
 
 def test_plain_text_with_a_line_break_keeps_it():
@@ -52,3 +57,49 @@ def test_limits_leave_long_council_texts_alone():
                  for j in range(140)) for i in range(40))  # 980 marks a paragraph
     html = markup.render_markdown(text)
     assert html.count("<strong>") == html.count("<a ") == html.count("<abbr>") == 5600
+
+
+def test_footnotes_of_every_text_on_a_page_link_to_their_own_note(site: Site, capsys):
+    """Each text numbers its footnotes from 1: decision, finance and body all had "fn:1",
+    and the sanitiser dropped every footnote's id, so no footnote link led anywhere; the
+    back link was titled in English."""
+    site.simple("r", "2024/1", extra="""\
+        resolution: |
+          Der Kreistag beschließt den Plan[^1].
+
+          [^1]: Vorbehaltlich der Landesmittel.
+        finance: |
+          Kosten von 10.000 EUR[^1], zweimal genannt[^1].
+
+          [^1]: Haushaltsstelle 1.2345.
+        details:
+          Hinweis: "Siehe Anlage[^a]\\n\\n[^a]: Die Anlage."
+        """)
+    site.write("content/resolutions/r.md", site.root.joinpath("content/resolutions/r.md")
+               .read_text("utf-8") + "Sachverhalt[^1] und mehr[^2].\n\n[^1]: Erste.\n"
+               '[^2]: Zweite <li id="main">fremd</li>.\n')
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2024-1/")
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), ids
+    assert [i for i in ids if i.startswith("fn")] == [
+        "fnref-resolution-1", "fn-resolution-1", "fnref-1", "fnref-2", "fn-1", "fn-2",
+        "fnref-finance-1", "fnref2-finance-1", "fn-finance-1", "fnref-details-hinweis-a",
+        "fn-details-hinweis-a"]  # in the order of the page: decision, body, finance, details
+    links = re.findall(r'href="#(fn[^"]*)"', page)  # to each note and back to each place
+    assert set(links) == {i for i in ids if i.startswith("fn")} and len(links) == 12, links
+    assert page.count('title="Zurück zum Text (Fußnote 1)"') == 5  # finance's twice
+    assert 'id="main"' not in page.split("<main", 1)[1].split(">", 1)[1]
+
+
+def test_a_lead_leaves_footnotes_out(site: Site, capsys):
+    site.simple("r", "2024/1", extra="""\
+        resolution: |
+          Der Kreistag beschließt den Plan[^1].
+
+          [^1]: Vorbehaltlich der Landesmittel.
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    description = re.search(r'<meta name="description" content="([^"]*)"',
+                            site.page("beschluesse/2024-1/"))[1]
+    assert description.endswith("Der Kreistag beschließt den Plan."), description
