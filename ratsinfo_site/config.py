@@ -85,6 +85,26 @@ def _statement_problems(values: dict[str, object], text: str, shown: str) -> lis
     return problems
 
 
+_HOST_LIKE = re.compile(r"[^/:]+\.[^\W\d_]{2,}(?::\d+)?(?:/|$)")  # "stadt.github.io/…"
+_NETLOC = re.compile(r"[^\s/?#@:]+(?::\d{1,5})?")
+
+
+def _base_url_problem(value: str) -> str | None:
+    """What is wrong with a ``base_url``: it is a path, or http(s)://host/path."""
+    parts = urlsplit(value)
+    if not parts.scheme and not value.startswith("/") and _HOST_LIKE.match(value):
+        return (f"base_url '{value}' begins with a host name but not with https://: write "
+                f"'https://{value}' (or a path such as '/archiv/')")
+    if any(c.isspace() or not c.isprintable() for c in value) or parts.query \
+            or parts.fragment or value.endswith(("?", "#")) or value.startswith("//") \
+            or (parts.scheme and (
+                parts.scheme not in ("http", "https")
+                or not _NETLOC.fullmatch(parts.netloc))):
+        return (f"base_url '{value}' is not an address such as 'https://example.org/archiv/' "
+                "or a path such as '/archiv/'")
+    return None
+
+
 def load_config(config_file: Path | None = None, **overrides: object) -> SiteConfig:
     """Read ``site.toml`` (if any) and apply overrides that are not None.
 
@@ -118,8 +138,14 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
             problems.append(Problem(shown, _line_of(text, "language"),
                                     f"'language' must be one of {', '.join(LANGUAGES)}"))
         problems += _statement_problems(values, text, shown)
+        if isinstance(base_url := values.get("base_url"), str) and (
+                problem := _base_url_problem(base_url)):
+            problems.append(Problem(shown, _line_of(text, "base_url"), problem))
     elif given:
         raise BuildError([Problem(shown, 1, "config file not found")])
+    if isinstance(base_url := overrides.get("base_url"), str) and (
+            problem := _base_url_problem(base_url)):
+        problems.append(Problem("--base-url", 1, problem))
     if any(not p.warning for p in problems):
         raise BuildError(problems)
     settings = {k: v for k, v in values.items() if k in KNOWN_KEYS}

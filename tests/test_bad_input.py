@@ -355,6 +355,26 @@ CASES: dict[str, Case] = {
     "broken site.toml": error({"site.toml": 'title = "Archiv\n'},
                               "site.toml:1: broken TOML: Illegal character '\\n' (at line 1, "
                               "column 16)"),
+    "base_url that is a host without https://": error(
+        {"site.toml": 'title = "Archiv"\nbase_url = "stadt.github.io/archiv/"\n'},
+        "site.toml:2: base_url 'stadt.github.io/archiv/' begins with a host name but not "
+        "with https://: write 'https://stadt.github.io/archiv/' (or a path such as "
+        "'/archiv/')"),
+    "base_url with a space in its host": error(
+        {"site.toml": 'base_url = "https://exa mple.org/archiv/"\n'},
+        "site.toml:1: base_url 'https://exa mple.org/archiv/' is not an address such as "
+        "'https://example.org/archiv/' or a path such as '/archiv/'"),
+    "base_url of another scheme": error(
+        {"site.toml": 'base_url = "javascript:alert(1)"\n'},
+        "site.toml:1: base_url 'javascript:alert(1)' is not an address such as "
+        "'https://example.org/archiv/' or a path such as '/archiv/'"),
+    "base_url with a query": error(
+        {"site.toml": 'base_url = "https://example.org/archiv/?x=1"\n'},
+        "site.toml:1: base_url 'https://example.org/archiv/?x=1' is not an address such as "
+        "'https://example.org/archiv/' or a path such as '/archiv/'"),
+    "base_url with an umlaut in its host and a port": harmless(
+        {"site.toml": 'base_url = "https://ratsarchiv-müllheim.de:8443/archiv/"\n',
+         BAD: paper()}),
     "unknown key in site.toml": warns({"site.toml": 'titel = "Archiv"\n', BAD: paper()},
                                       "site.toml:1: warning: unknown key 'titel' (ignored)"),
 }
@@ -448,3 +468,13 @@ def test_an_unreadable_content_folder_stops_the_build_and_is_named(previous: Sit
         assert run.code == 1 and "Traceback" not in run.err
         assert f"error: {locked}: Permission denied" in run.err
     assert checksums(site.public) == before
+
+
+def test_a_base_url_given_on_the_command_line_is_checked_as_in_site_toml(previous: Site,
+                                                                        capsys):
+    before = checksums(previous.public)
+    run = previous.run("build", "--base-url", "stadt.github.io/archiv/", capsys=capsys)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.startswith("--base-url:1: base_url 'stadt.github.io/archiv/' begins with "
+                              "a host name but not with https://")
+    assert checksums(previous.public) == before
