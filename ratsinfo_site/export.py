@@ -213,15 +213,22 @@ def session_record(s: Session, urls: Urls) -> Record:
 
 def _csv_row(r: Resolution, c: Consultation | None, url: str) -> list[str]:
     """One row; consultation cells stay empty without one, vote cells when not recorded."""
-    row = [r.reference, r.title, r.date.isoformat(), r.type, r.outcome,
+    row = [_cell(r.reference), _cell(r.title), r.date.isoformat(), _cell(r.type), r.outcome,
            "true" if r.withdrawn else "false"]
     if c is None:
         return [*row, *[""] * 11, url]
     votes = c.votes or Votes(None, None, None, None)
     counts = ["" if n is None else str(n) for n in (votes.yes, votes.no, votes.abstain,
                                                       votes.biased)]
-    return [*row, c.committee, c.date.isoformat(), c.role, c.agenda_item, c.result,
-            c.outcome or "", *counts, "true" if c.unanimous else "false", url]
+    return [*row, _cell(c.committee), c.date.isoformat(), _cell(c.role), _cell(c.agenda_item),
+            _cell(c.result), c.outcome or "", *counts, "true" if c.unanimous else "false", url]
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet shows as text: one that begins like a formula
+    (= + - @) gets an apostrophe before it, which Excel and LibreOffice do not show
+    ("=HYPERLINK(…)" in a title would be a live link there; OWASP's advice)."""
+    return f"'{text}" if text.startswith(("=", "+", "-", "@")) else text
 
 
 def resolutions_csv(resolutions: Iterable[Resolution], urls: Urls) -> bytes:

@@ -307,3 +307,20 @@ def test_a_list_made_item_by_item_has_the_bytes_of_the_whole_dumped_at_once():
     assert export.json_list(head, "items", iter(items)) == \
         export.json_bytes({**head, "items": items})
     assert export.json_list(head, "items", iter([])) == export.json_bytes({**head, "items": []})
+
+
+def test_text_that_a_spreadsheet_would_take_for_a_formula_stays_text_in_the_csv(site: Site,
+                                                                              tmp_path):
+    """A title "=HYPERLINK(…)" opened in Excel was a live link: CSV injection."""
+    site.simple("f", "2021/1", "=HYPERLINK(A1;B1)", extra="""\
+        type: "@SUMME(A1)"
+        consultations:
+          - {committee: "+Kreistag", date: 2021-04-01, result: "-vertagt-"}
+        """)
+    published = publish(site.root, tmp_path, BASE)
+    (row,) = csv_rows(published)
+    assert (row["title"], row["type"], row["committee"], row["result"]) == (
+        "'=HYPERLINK(A1;B1)", "'@SUMME(A1)", "'+Kreistag",
+        "'-vertagt-")
+    record = json.loads(published.files["api/beschluesse/2021-1.json"])
+    assert record["title"] == "=HYPERLINK(A1;B1)"  # exact there
