@@ -186,10 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                              layouts_dir=absolute(args.layouts), output_dir=absolute(args.out),
                              base_url=args.base_url)
         if args.command == "check":
-            from ratsinfo_site.make import read_archive
-            from ratsinfo_site.pages import text_pages
-            archive, warnings = read_archive(config, config.root / CACHE, save=False)
-            text_pages(config)  # imprint, privacy, Leichte Sprache: as a build reads them
+            from ratsinfo_site.make import check_archive
+            archive, warnings = check_archive(config, config.root / CACHE)
             _report(warnings)
             if not args.quiet:
                 print(f"OK: {len(archive.resolutions)} public resolutions, "

@@ -19,8 +19,9 @@ from ratsinfo_site.fingerprint import DataFile, Fingerprints, page_digest
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest
+from ratsinfo_site.links import broken_links
 from ratsinfo_site.oparl_export import oparl_files
-from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts
+from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts, text_pages
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb, pmap, workers
 from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
@@ -63,6 +64,22 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     if save:
         cache.save(parsed)
     return archive, sorted(set(problems))
+
+
+def check_archive(config: SiteConfig, cache_dir: Path | None = None
+                  ) -> tuple[Archive, list[Problem]]:
+    """What a build would report, without writing: the content, the text pages, and the
+    links in the texts against the addresses the build would make."""
+    archive, warnings = read_archive(config, cache_dir, save=False)
+    text_pages(config)  # imprint, privacy, Leichte Sprache: as a build reads them
+    t = catalogue(config.language)
+    urls = Urls(config.base_path, config.host, t.words)
+    pages = build_pages(archive, urls, t, config)
+    page_urls = [page.url for page in pages if page.kind != "redirect"]
+    outputs = {output_path(page.url) for page in pages}
+    outputs |= {file.path for file in _data_files(archive, urls, t, config, page_urls)}
+    outputs |= {path for path, _ in _copied_files(archive, urls)}
+    return archive, sorted({*warnings, *broken_links(archive, urls, outputs)})
 
 
 @dataclass
@@ -129,6 +146,8 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
             manifest.copies.append(path)
         made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
                            previous, manifest, out, report)
+        warnings = sorted({*warnings, *broken_links(archive, urls, {*manifest.files,
+                                                                    *manifest.copies})})
         clock.lap("data")
         parts = index_parts(archive, urls)
         digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])

@@ -222,6 +222,17 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
     return Markup(clean)
 
 
+_HREF = re.compile(r'<a href="([^"]*)"')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # https:, mailto:, //host: elsewhere
+
+
+def local_links(markup: str) -> list[str]:
+    """The addresses a sanitised text links to within this site (not "#…" on its page)."""
+    return [href for match in _HREF.finditer(str(markup))
+            if (href := html.unescape(match[1])) and not href.startswith("#")
+            and not _SCHEME.match(href)]
+
+
 # Where a text's footnotes are (at its end, as Python-Markdown puts them), and a reference
 _NOTES_START = re.compile(r'<div>\s*<hr>\s*<ol>\s*<li id="fn-')
 _NOTE_REFERENCE = re.compile(r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>')

@@ -12,7 +12,13 @@ from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.load import UNPARSED, RawDocument, as_read
-from ratsinfo_site.markup import TooComplex, plain_text, render_inline, render_markdown
+from ratsinfo_site.markup import (
+    TooComplex,
+    local_links,
+    plain_text,
+    render_inline,
+    render_markdown,
+)
 from ratsinfo_site.slugs import slugify
 from ratsinfo_site.store import StoredMarkup, StoredText
 
@@ -44,6 +50,14 @@ class Ref(NamedTuple):
     """A reference to a resolution, with the line it was written on."""
 
     reference: str
+    line: int
+
+
+class Link(NamedTuple):
+    """A link in a text to an address of this site (``plan.pdf``, ``/themen/``), and the
+    line it is on: the archive checks that it leads somewhere."""
+
+    href: str
     line: int
 
 
@@ -130,6 +144,7 @@ class Resolution:
     text: str | StoredText  # the Markdown source of the body
     lead: str  # the start of the decision (or else the body) as plain text, for summaries
     digest: str  # of the source file: what a cached page or index part was built from
+    links: tuple[Link, ...] = ()  # in its texts, to addresses of this site
 
     @property
     def year(self) -> int:
@@ -161,6 +176,7 @@ class SessionFile:
     agenda: tuple[Ref, ...]
     body: Markup
     digest: str
+    links: tuple[Link, ...] = ()  # in its text, to addresses of this site
 
 
 @dataclass(frozen=True)
@@ -254,6 +270,7 @@ class _Fields:
     def __init__(self, doc: RawDocument, known: set[str]):
         self.doc = doc
         self.problems: list[Problem] = list(doc.problems)
+        self.links: list[Link] = []  # in the texts rendered, to addresses of this site
         for key in doc.meta:
             if key not in known:
                 self.warn((key,), f"unknown key '{key}' (ignored; a typo?)")
@@ -320,12 +337,17 @@ class _Fields:
         footnotes are then named by it)."""
         notes = "-".join(slugify(str(key)) for key in in_value)
         try:
-            return render_inline(text, notes) if inline else render_markdown(
+            html = render_inline(text, notes) if inline else render_markdown(
                 text, shift_headings=shift_headings, notes=notes)
         except TooComplex as e:
             self.problems.append(Problem(self.doc.shown, line + (0 if in_value else e.line - 1),
                                          str(e)))
             return Markup("")
+        for href in local_links(html):
+            at = text.find(href)  # as written, or else the text's first line
+            self.links.append(Link(href, line if in_value or at < 0
+                                   else line + text.count("\n", 0, at)))
+        return html
 
 
 # --- the records -------------------------------------------------------------------------
@@ -490,7 +512,7 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         finance=finance, signed=_signature(f), issued=f.value(("issued",), _date),
         attachments=_attachments(f, files_dir), related=f.texts(("related",)),
         aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
-        body=body, text=doc.body, lead=lead, digest=doc.digest,
+        body=body, text=doc.body, lead=lead, digest=doc.digest, links=tuple(f.links),
     )
     for check in ("related", "aliases", "topics"):
         if meta.get(check) is not None and not isinstance(meta[check], list | str):
@@ -505,6 +527,7 @@ def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
         return None, list(doc.problems)
     f = _Fields(doc, SESSION_KEYS)
     number = f.value(("number",), _agenda_item, default="")
+    body = f.rendered(doc.body, doc.body_line, shift_headings=1)
     record = SessionFile(
         source=doc.shown, line=1, committee=f.value(("committee",), _text, True) or "",
         date=f.value(("date",), _date, True) or dt.date.min, number=number,
@@ -512,7 +535,7 @@ def parse_session(doc: RawDocument) -> tuple[SessionFile | None, list[Problem]]:
         start=f.value(("start",), _clock, default=""), end=f.value(("end",), _clock, default=""),
         location=f.value(("location",), _text, default=""),
         public=f.value(("public",), _bool, default=True), agenda=f.texts(("agenda",)),
-        body=f.rendered(doc.body, doc.body_line, shift_headings=1), digest=doc.digest,
+        body=body, digest=doc.digest, links=tuple(f.links),
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems

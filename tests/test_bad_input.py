@@ -325,6 +325,37 @@ CASES: dict[str, Case] = {
         "files, here and in content/sessions/a.md:1: keep one",
         "content/sessions/a.md:1: session 'Kreistag 2021-03-31' is described in two files, "
         "here and in content/sessions/2021/b.md:1: keep one"),
+    # --- links in a text ---
+    "links in a text that lead nowhere": warns(
+        {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plaene/plan.pdf}\n",
+                    body="Siehe [den Plan](plan.pdf).\n\nUnd [die Karte](karte.png), den "
+                    "[Beschluss](../2021-99/)\nund [alle Themen](/archiv/themen/).\n"),
+         "content/files/plaene/plan.pdf": b"%PDF-1.4 Plan",
+         "site.toml": 'base_url = "https://example.org/archiv/"\n'},
+        f"{BAD}:10: warning: link 'plan.pdf' leads to no page or file of the archive (it "
+        "opens /archiv/beschluesse/2021-1/plan.pdf): the attachment is at "
+        "/archiv/dateien/plaene/plan.pdf",
+        f"{BAD}:12: warning: link 'karte.png' leads to no page or file of the archive (it "
+        "opens /archiv/beschluesse/2021-1/karte.png): a file is published when 'attachments' "
+        "lists it",
+        f"{BAD}:12: warning: link '../2021-99/' leads to no page or file of the archive (it "
+        "opens /archiv/beschluesse/2021-99/): there is no such page (or its paper is not "
+        "public)"),
+    "a link from the root under a base path": warns(
+        {BAD: paper(FRONT, body="Alle [Themen](/themen/).\n"),
+         "site.toml": 'base_url = "https://example.org/archiv/"\n'},
+        f"{BAD}:8: warning: link '/themen/' leads to no page or file of the archive (it opens "
+        "/themen/): the archive's addresses begin with /archiv/"),
+    "links in a text that lead to pages and files of the archive": harmless(
+        {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plan.pdf}\n",
+                    body="[Konzept](../2021-7-014/), [ohne Schrägstrich](../2021-7-014), "
+                    "[Plan](../../dateien/plan.pdf), [Themen](/archiv/themen/), "
+                    "[Suche](../../suche/?q=Haushalt#treffer), [oben](#inhalt), "
+                    "[extern](https://example.org/x.pdf), [Post](mailto:info@example.org), "
+                    "[Feed](../../feed.xml)\n"),
+         "content/files/plan.pdf": b"%PDF-1.4 Plan",
+         "site.toml": 'base_url = "https://example.org/archiv/"\nprivacy_allow = '
+                      '["info@example.org"]\n'}),
     # --- attachments ---
     "attachment missing": error(
         {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plan.pdf}\n")},
