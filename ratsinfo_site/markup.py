@@ -6,6 +6,7 @@ import bisect
 import html
 import re
 import threading
+from typing import Any
 
 import markdown
 import nh3
@@ -45,9 +46,10 @@ _ATTRIBUTES = {
     "colgroup": {"span"},
     "bdo": {"dir"},
     **{f"h{n}": {"id"} for n in range(2, 7)},
-    "li": {"id"},  # footnotes only: see _footnote_ids
-    "sup": {"id"},
 }
+# A text with footnotes keeps their ids on list items and superscripts (see _footnote_ids);
+# the filter that checks them costs a call per attribute, so only such texts pay it.
+_ATTRIBUTES_WITH_NOTES = {**_ATTRIBUTES, "li": {"id"}, "sup": {"id"}}
 # A footnote and the place that refers to it: "fn-1" and "fnref-1" (a second reference
 # "fnref2-1"); in a text other than the body the text's key comes first ("fn-finance-1").
 _FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?-")
@@ -217,8 +219,11 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         raise
     if shift_headings:
         out = _renumber_headings(out, 1 + shift_headings)
-    clean = nh3.clean(out, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_footnote_ids,
-                      link_rel="noopener noreferrer", strip_comments=True)
+    allowed: dict[str, Any] = {"attributes": _ATTRIBUTES} \
+        if '<div class="footnote">' not in out else \
+        {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _footnote_ids}
+    clean = nh3.clean(out, tags=_TAGS, link_rel="noopener noreferrer", strip_comments=True,
+                      **allowed)
     return Markup(clean)
 
 

@@ -103,3 +103,14 @@ def test_a_lead_leaves_footnotes_out(site: Site, capsys):
     description = re.search(r'<meta name="description" content="([^"]*)"',
                             site.page("beschluesse/2024-1/"))[1]
     assert description.endswith("Der Kreistag beschließt den Plan."), description
+
+
+@pytest.mark.parametrize("text", [
+    '<ul><li id="main">fremd</li></ul>\n\n<p><sup id="inhalt">1</sup></p>',
+    'Text[^1].\n\n[^1]: Note.\n\n<ul><li id="main">fremd</li></ul>\n',
+])
+def test_a_text_sets_no_id_but_its_footnotes(text: str):
+    """Ids of the page ("main", "inhalt") are not for a text to take."""
+    html = str(markup.render_markdown(text))
+    assert 'id="main"' not in html and 'id="inhalt"' not in html
+    assert ("fn-1" in html) == ("[^1]" in text)
