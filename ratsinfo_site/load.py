@@ -132,7 +132,7 @@ def as_read(text: str) -> str:
     """Text as the archive holds it, from a file or a YAML escape ("\\u00fc").
 
     Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they make
-    it unfindable by its spelling ("Haus\u00adhalt" is not "Haushalt" to the index). "ü"
+    it unfindable by its spelling ("Haus\\u00adhalt" is not "Haushalt" to the index). "ü"
     may come as "u" and a combining mark (Unicode NFD: from a Mac, a PDF), the same to a
     reader but not to the index, nor to an address ("Ausschuss für …" twice): composed.
     """
