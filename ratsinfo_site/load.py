@@ -128,15 +128,20 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
     return data, reader.lines, reader.problems
 
 
+# Invisible characters that text copied from PDFs, Word and web pages keeps inside words:
+# the soft hyphen, the zero-width space, the word joiner, a byte-order mark within the text.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
 def as_read(text: str) -> str:
     """Text as the archive holds it, from a file or a YAML escape ("\\u00fc").
 
-    Soft hyphens, invisible, come with text copied from PDFs and Word: in a word they make
-    it unfindable by its spelling ("Haus\\u00adhalt" is not "Haushalt" to the index). "ü"
-    may come as "u" and a combining mark (Unicode NFD: from a Mac, a PDF), the same to a
-    reader but not to the index, nor to an address ("Ausschuss für …" twice): composed.
+    Invisible characters in a word make it unfindable by its spelling ("Haus\\u00adhalt"
+    is not "Haushalt" to the index): dropped. "ü" may come as "u" and a combining mark
+    (Unicode NFD: from a Mac, a PDF), the same to a reader but not to the index, nor to an
+    address ("Ausschuss für …" twice): composed.
     """
-    return unicodedata.normalize("NFC", text.replace("\u00ad", ""))
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
 def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocument:

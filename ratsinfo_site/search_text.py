@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ratsinfo_site.compounds import compound_parts, load_lexicon, unload_lexicon
 from ratsinfo_site.files import read_cache, write_cache
+from ratsinfo_site.load import as_read
 from ratsinfo_site.model import Resolution
 
 MAX_ATTACHMENT_CHARS = 200_000  # read from one PDF: a 500-page plan is not read to its end
@@ -73,8 +74,8 @@ def _pdf_text(path: Path) -> str:
     except Exception:  # whatever the reader raises on a damaged or hostile file
         pass  # (RecursionError, AttributeError …): still published, just not searchable
     # NFKC: a ligature ("\ufb01" for "fi") and a decomposed "u\u0308" become the letters
-    # a query is typed with; soft hyphens go, as from the content files (load.py).
-    text = unicodedata.normalize("NFKC", " ".join(parts).replace("\u00ad", ""))
+    # a query is typed with; invisible characters go, as from the content files.
+    text = unicodedata.normalize("NFKC", as_read(" ".join(parts)))
     return " ".join(text.split())[:MAX_ATTACHMENT_CHARS]
 
 

@@ -224,17 +224,21 @@ def test_an_archive_with_nothing_public_yet_builds_and_its_search_finds_nothing(
 
 
 def test_a_word_with_soft_hyphens_is_found_by_its_spelling(page, site: Site, capsys):
-    """Text copied from a PDF or Word keeps soft hyphens (U+00AD), invisible: the index
-    held "Zauber\u00adwort\u00adsatzung", which the word's spelling did not find."""
+    """Text copied from a PDF, Word or a web page keeps soft hyphens (U+00AD) and
+    zero-width spaces, invisible: the index held "Zauber\u00adwort\u00adsatzung", which
+    the word's spelling did not find."""
     site.simple("r", "2021/1", "Zauber\u00adwort\u00adsatzung")
     site.write("content/resolutions/r.md", site.root.joinpath(
-        "content/resolutions/r.md").read_text("utf-8") + "Die Haus\u00adhalts\u00adsperre.\n")
+        "content/resolutions/r.md").read_text("utf-8") + "Die Haus\u00adhalts\u00adsperre "
+        "und die Kreis\u200bumlage\u2060erhöhung.\n")
     assert site.run("build", capsys=capsys).code == 0
-    assert "\u00ad" not in site.page("beschluesse/2021-1/")
+    shown = site.page("beschluesse/2021-1/")
+    assert "\u00ad" not in shown and "\u200b" not in shown and "\u2060" not in shown
     with serve(site.public) as base:
-        for query in ("Zauberwortsatzung", "Haushaltssperre",
-                      "Haus\u00adhalts\u00adsperre"):  # copied from the same PDF
-            assert titles(search(page, base, query)) == ["Zauberwortsatzung"], query
+        for query in ("Zauberwortsatzung", "Haushaltssperre", "Kreisumlageerhöhung",
+                      "Haus\u00adhalts\u00adsperre",  # copied from the same PDF
+                      "\u200eKreis\u200bumlage\u2060erhöhung\u200f"):  # and a web page
+            assert titles(search(page, base, query)) == ["Zauberwortsatzung"], ascii(query)
     assert page.errors == []
 
 

@@ -34,10 +34,13 @@ function readState() {
   return { q: plainQuery(params.get("q") || ""), sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
 }
 
-// Soft hyphens (U+00AD), which text copied from a PDF or Word keeps, are not in the
-// index (the build drops them): a query keeps none either. The index holds "ü" as one
-// character (NFC), as the build reads it: so does a query, whichever way it was typed.
-const plainQuery = (q) => q.replace(/\u00ad/g, "").normalize("NFC").trim();
+// Invisible characters that text copied from a PDF, Word or a web page keeps (soft hyphen,
+// zero-width space, word joiner, byte-order mark; in a query also direction marks) are
+// not in the index (the build drops them): a query keeps none either. The index holds "ü"
+// as one character (NFC), as the build reads it: so does a query, however it was typed.
+const plainQuery = (q) =>
+  q.replace(/[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+    .normalize("NFC").trim();
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
