@@ -67,6 +67,7 @@ class Committee:
     body: Markup
     sessions: tuple[Session, ...]
     resolutions: tuple[Resolution, ...]
+    info: Description | None = None  # its file, if any
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Topic:
     description: str
     body: Markup
     resolutions: tuple[Resolution, ...]
+    info: Description | None = None  # its file, if any
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,7 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
         seen = {it.resolution.reference: it.resolution for s in own for it in s.items}
         committees.append(Committee(name, slugify(name), d.short if d else "",
                                     d.description if d else "", d.body if d else Markup(""),
-                                    own, _newest_first(seen.values())))
+                                    own, _newest_first(seen.values()), d))
     topic_info = {d.name: d for d in topic_files}
     by_topic: dict[str, list[Resolution]] = defaultdict(list)
     for r in published:
@@ -274,7 +276,8 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
             by_topic[t].append(r)
     topics = [Topic(name, slugify(name), topic_info[name].description if name in topic_info
                     else "", topic_info[name].body if name in topic_info else Markup(""),
-                    tuple(by_topic[name])) for name in sorted(topic_names, key=str.lower)]
+                    tuple(by_topic[name]), topic_info.get(name))
+              for name in sorted(topic_names, key=str.lower)]
     resolutions_in, sessions_in = _grouped(published, _year), _grouped(sessions, _year)
     years = [Year(y, resolutions_in.get(y, ()), sessions_in.get(y, ()))
              for y in sorted(resolutions_in.keys() | sessions_in.keys(), reverse=True)]

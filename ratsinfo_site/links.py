@@ -13,15 +13,16 @@ from ratsinfo_site.urls import Urls, output_path
 
 
 def broken_links(archive: Archive, urls: Urls, outputs: set[str]) -> list[Problem]:
-    """Warn of each link in a resolution's or session's text that opens no file of
-    ``outputs`` (the output's paths): "plan.pdf" beside the page, "/beschluesse/…" under
-    a base path, a paper that is not public."""
+    """Warn of each link in a text (a resolution's, a session's, a committee's or a
+    topic's) that opens no file of ``outputs`` (the output's paths): "plan.pdf" beside
+    the page, "/beschluesse/…" under a base path, a paper that is not public."""
     texts: list[tuple[str, str, Iterable[Link], dict[str, str]]] = [
         (urls.of(r), r.source, r.links,
          {PurePosixPath(a.file).name: urls.href(urls.of(a)) for a in r.attachments})
         for r in archive.resolutions if r.links]
-    texts += [(urls.of(s), s.info.source, s.info.links, {}) for s in archive.sessions
-              if s.info and s.info.links]
+    texts += [(urls.of(thing), thing.info.source, thing.info.links, {})
+              for thing in (*archive.sessions, *archive.committees, *archive.topics)
+              if thing.info and thing.info.links]
     problems = []
     for page, source, links, attachments in texts:
         for link in links:

@@ -190,6 +190,7 @@ class Description:
     description: str
     body: Markup
     digest: str
+    links: tuple[Link, ...] = ()  # in its text, to addresses of this site
 
 
 # --- reading typed values --------------------------------------------------------------
@@ -547,11 +548,12 @@ def parse_description(doc: RawDocument, known: set[str]) -> tuple[Description | 
     if doc.problems and not doc.meta:  # unreadable: nothing more to check
         return None, list(doc.problems)
     f = _Fields(doc, known)
+    body = f.rendered(doc.body, doc.body_line, shift_headings=1)
     record = Description(
         source=doc.shown, line=doc.line("name"), name=f.value(("name",), _text, True) or "",
         short=f.value(("short",), _text, default="") if "short" in known else "",
         description=f.value(("description",), _text, default=""),
-        body=f.rendered(doc.body, doc.body_line, shift_headings=1), digest=doc.digest,
+        body=body, digest=doc.digest, links=tuple(f.links),
     )
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems

@@ -346,6 +346,22 @@ CASES: dict[str, Case] = {
          "site.toml": 'base_url = "https://example.org/archiv/"\n'},
         f"{BAD}:8: warning: link '/themen/' leads to no page or file of the archive (it opens "
         "/themen/): the archive's addresses begin with /archiv/"),
+    "links in the texts of a session, a committee and a topic": warns(
+        {"content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\n---\n"
+         "Siehe [Protokoll](protokoll.pdf) und [Gremium](../../gremien/kreistag/).\n",
+         "content/committees/kt.md": "---\nname: Kreistag\n---\nDie [Sitzungen](sitzungen/)."
+         "\n",
+         "content/topics/soziales.md": "---\nname: Soziales\n---\nAlle [Beschlüsse]"
+         "(../../beschluesse/)\nund [mehr](../soziales-2/).\n", BAD: paper()},
+        "content/committees/kt.md:4: warning: link 'sitzungen/' leads to no page or file of "
+        "the archive (it opens /gremien/kreistag/sitzungen/): there is no such page (or its "
+        "paper is not public)",
+        "content/sessions/kt.md:5: warning: link 'protokoll.pdf' leads to no page or file of "
+        "the archive (it opens /sitzungen/2021-03-31-kreistag/protokoll.pdf): a file is "
+        "published when 'attachments' lists it",
+        "content/topics/soziales.md:5: warning: link '../soziales-2/' leads to no page or file "
+        "of the archive (it opens /themen/soziales-2/): there is no such page (or its paper is "
+        "not public)"),
     "links in a text that lead to pages and files of the archive": harmless(
         {BAD: paper(FRONT + "attachments:\n  - {title: Plan, file: plan.pdf}\n",
                     body="[Konzept](../2021-7-014/), [ohne Schrägstrich](../2021-7-014), "
