@@ -227,6 +227,8 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
     return Markup(clean)
 
 
+# An image in Markdown or HTML, which the sanitiser drops (see _TAGS)
+IMAGE = re.compile(r"!\[[^\]\n]*\]\s?[(\[]|<img\b", re.IGNORECASE)
 _HREF = re.compile(r'<a href="([^"]*)"')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")  # https:, mailto:, //host: elsewhere
 

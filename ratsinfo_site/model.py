@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.load import UNPARSED, RawDocument, as_read
 from ratsinfo_site.markup import (
+    IMAGE,
     TooComplex,
     local_links,
     plain_text,
@@ -348,6 +349,11 @@ class _Fields:
             at = text.find(href)  # as written, or else the text's first line
             self.links.append(Link(href, line if in_value or at < 0
                                    else line + text.count("\n", 0, at)))
+        if image := IMAGE.search(text):
+            self.problems.append(warning(
+                self.doc.shown, line if in_value else line + text.count("\n", 0, image.start()),
+                "an image in the text is not shown (pages show no images from texts): list "
+                "its file under 'attachments', where it is linked"))
         return html
 
 

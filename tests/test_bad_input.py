@@ -341,6 +341,13 @@ CASES: dict[str, Case] = {
         f"{BAD}:12: warning: link '../2021-99/' leads to no page or file of the archive (it "
         "opens /archiv/beschluesse/2021-99/): there is no such page (or its paper is not "
         "public)"),
+    "images in a text, which pages do not show": warns(
+        {BAD: paper(FRONT + 'resolution: "Siehe <img src=plan.png>"\n',
+                    body="Die Karte:\n\n![Karte des Gebiets](karte.png)\n")},
+        f"{BAD}:6: warning: an image in the text is not shown (pages show no images from "
+        "texts): list its file under 'attachments', where it is linked",
+        f"{BAD}:11: warning: an image in the text is not shown (pages show no images from "
+        "texts): list its file under 'attachments', where it is linked"),
     "a link from the root under a base path": warns(
         {BAD: paper(FRONT, body="Alle [Themen](/themen/).\n"),
          "site.toml": 'base_url = "https://example.org/archiv/"\n'},
