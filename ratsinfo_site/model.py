@@ -95,6 +95,11 @@ class Consultation:
         """Date and committee slug: stays put when other consultations are added."""
         return f"{self.date.isoformat()}-{slugify(self.committee)}"
 
+    @property
+    def item_key(self) -> str:
+        """``anchor_key``, with ``-2``, ``-3`` … for a further item of that session."""
+        return self.anchor_key + (f"-{self.repeat}" if self.repeat > 1 else "")
+
 
 @dataclass(frozen=True)
 class Attachment:

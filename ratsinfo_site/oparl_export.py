@@ -51,9 +51,8 @@ class _Export:
         self.items: dict[tuple[str, Consultation], str] = {}
         for r in archive.resolutions:
             for c in r.consultations:
-                suffix = f"-{c.repeat}" if c.repeat > 1 else ""
                 self.consultations[(r.reference, c)] = \
-                    f"{self.paper_id(r)}#consultation-{c.anchor_key}{suffix}"
+                    f"{self.paper_id(r)}#consultation-{c.item_key}"
         for s in archive.sessions:
             for n, item in enumerate(s.items, 1):
                 key = (item.resolution.reference, item.consultation)

@@ -33,8 +33,7 @@ class Urls:
 
     def consultation_anchor(self, c: Consultation) -> str:
         """``beratung-2021-03-31-kreistag``; ``…-2`` for a further item of that session."""
-        return f"{self.words['consultation']}-{c.anchor_key}" + (
-            f"-{c.repeat}" if c.repeat > 1 else "")
+        return f"{self.words['consultation']}-{c.item_key}"
 
     def committee(self, name: str) -> str:
         return f"{self.words['committees']}/{slugify(name)}/"
