@@ -141,6 +141,8 @@ def as_read(text: str) -> str:
     (Unicode NFD: from a Mac, a PDF), the same to a reader but not to the index, nor to an
     address ("Ausschuss für …" twice): composed.
     """
+    if text.isascii():  # most values: nothing to drop or compose
+        return text
     return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
@@ -180,12 +182,12 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     body_line = text.count("\n", 0, body_start) + 1 + len(body) - len(body.lstrip("\n"))
     body = body.strip("\n")
     if control := _CONTROL.search(body):
+        line = body_line + body.count("\n", 0, control.start())
+        body, count = _CONTROL.subn(lambda m: " " if m[0] in _BREAKS else "", body)
         problems.append(warning(
-            shown, body_line + body.count("\n", 0, control.start()),
-            f"control character U+{ord(control[0]):04X} in the text (of "
-            f"{len(_CONTROL.findall(body))} in all), which web pages and feeds cannot hold: "
-            "removed (a line or page break from Word or a PDF: a space)"))
-        body = _CONTROL.sub(lambda m: " " if m[0] in _BREAKS else "", body)
+            shown, line, f"control character U+{ord(control[0]):04X} in the text (of "
+            f"{count} in all), which web pages and feeds cannot hold: removed (a line or page "
+            "break from Word or a PDF: a space)"))
     return RawDocument(path, shown, meta, lines, body, body_line, tuple(problems), digest)
 
 
