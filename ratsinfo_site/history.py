@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ratsinfo_site.load import readable
+
 SEPARATOR = "\x1e"
 
 
@@ -46,7 +48,7 @@ def read_history(folder: Path, published: Callable[[Path], bool] = lambda path: 
     for block in log.split(SEPARATOR)[1:]:
         header, _, files = block.partition("\n")
         commit, date, message = header.split("\x1f", 2)
-        message = message.encode(errors="surrogateescape").decode(errors="replace")
+        message = readable(message)
         touched = []
         for line in files.splitlines():
             parts = line.split("\t")

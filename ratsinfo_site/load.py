@@ -240,3 +240,9 @@ def show_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return os.path.relpath(path, root)
+
+
+def readable(text: str) -> str:
+    """A name or message read with bytes that are not UTF-8 kept (as Python's paths and
+    "surrogateescape" keep them), with U+FFFD for each such byte: fit to show or write."""
+    return text.encode(errors="surrogateescape").decode(errors="replace")

@@ -13,7 +13,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from ratsinfo_site.errors import BuildError, Problem
-from ratsinfo_site.load import KINDS, document_entries, show_path
+from ratsinfo_site.load import KINDS, document_entries, readable, show_path
 
 PACKAGE = Path(__file__).parent
 
@@ -86,7 +86,7 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
                 irregular.append(Problem(shown, 1, "not a plain file (a pipe, a device or a "
                                                    "link to one): content must be plain files"))
             elif not name.isascii() and _undecodable(name):
-                shown = os.fsencode(shown).decode(errors="replace")
+                shown = readable(shown)
                 irregular.append(Problem(shown, 1, "the file name is not UTF-8: rename it"))
             found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
     if irregular:
