@@ -152,11 +152,41 @@ def _footnote_ids(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _converter(headings: bool) -> markdown.Markdown:
-    """One converter per thread; the one with heading anchors only for text with headings."""
+_NOTE_LABEL = re.compile(r"[\w.:-]+")  # a footnote's label that is fit for an id and a link
+
+
+def _valid_note_ids(out: str, separator: str, labels: list[str]) -> str:
+    """Footnote ids (and the links to them) with a label unfit for an id, "Anm. 1" or
+    "Quelle \"A\"", take the label's slug ("fn-anm-1"), or another, so that ids stay
+    unique; Python-Markdown puts the label in as it is, spaces and quotes included."""
+    taken = {label for label in labels if _NOTE_LABEL.fullmatch(label)}
+    renamed = {}
+    for label in labels:
+        if label not in taken:
+            slug = base = slugify(label) or "x"
+            n = 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            taken.add(slug)
+            renamed[label] = slug
+    if not renamed:
+        return out
+    pattern = re.compile(rf'(id="|href="#)(fn(?:ref\d*)?{re.escape(separator)})([^"]*)"')
+
+    def rename(m: re.Match[str]) -> str:
+        label = renamed.get(html.unescape(m[3]))
+        return m[0] if label is None else f'{m[1]}{m[2]}{label}"'
+
+    return pattern.sub(rename, out)
+
+
+def _converter(headings: bool) -> tuple[markdown.Markdown, FootnoteExtension]:
+    """One converter per thread, with its footnote extension; the one with heading anchors
+    only for text with headings."""
     name = "md_toc" if headings else "md"
-    md = getattr(_local, name, None)
-    if md is None:
+    made = getattr(_local, name, None)
+    if made is None:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, "toc"] if headings else _EXTENSIONS,
             extension_configs={
@@ -166,8 +196,10 @@ def _converter(headings: bool) -> markdown.Markdown:
             output_format="html",
         )
         md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
-        setattr(_local, name, md)
-    return md
+        notes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
+        made = md, notes
+        setattr(_local, name, made)
+    return made
 
 
 def _plain_paragraphs(text: str) -> str | None:
@@ -205,9 +237,9 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         return Markup(plain)
     _check_nesting(text)
     _check_html(text)
-    md = _converter(bool(_HEADING.search(text)))
-    footnotes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
-    footnotes.setConfig("SEPARATOR", f"-{notes}-" if notes else "-")
+    md, footnotes = _converter(bool(_HEADING.search(text)))
+    separator = f"-{notes}-" if notes else "-"
+    footnotes.setConfig("SEPARATOR", separator)
     try:
         out = md.reset().convert(text)
     except (RecursionError, TooComplex) as e:
@@ -219,9 +251,10 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         raise
     if shift_headings:
         out = _renumber_headings(out, 1 + shift_headings)
-    allowed: dict[str, Any] = {"attributes": _ATTRIBUTES} \
-        if '<div class="footnote">' not in out else \
-        {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _footnote_ids}
+    allowed: dict[str, Any] = {"attributes": _ATTRIBUTES}
+    if '<div class="footnote">' in out:
+        out = _valid_note_ids(out, separator, list(footnotes.footnotes))
+        allowed = {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _footnote_ids}
     clean = nh3.clean(out, tags=_TAGS, link_rel="noopener noreferrer", strip_comments=True,
                       **allowed)
     return Markup(clean)

@@ -25,14 +25,14 @@ PIECES = st.sampled_from(["Kreistag", "beschließt", " ", "  ", "\n", "\n\n", "*
 def test_inline_shortcut_changes_nothing(text: str):
     stock = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS,
                               output_format="html")
-    ours = _converter(False)
+    ours = _converter(False)[0]
     next(e for e in ours.registeredExtensions if hasattr(e, "makeFootnoteId")) \
         .setConfig("SEPARATOR", "-")  # as render_markdown sets it for a body
     assert ours.reset().convert(text) == stock.convert(text)
 
 
 def test_plain_text_with_a_line_break_keeps_it():
-    html = _converter(False).reset().convert("Erste Zeile  \nzweite Zeile")
+    html = _converter(False)[0].reset().convert("Erste Zeile  \nzweite Zeile")
     assert html == "<p>Erste Zeile<br>\nzweite Zeile</p>"
 
 
@@ -114,3 +114,19 @@ def test_a_text_sets_no_id_but_its_footnotes(text: str):
     html = str(markup.render_markdown(text))
     assert 'id="main"' not in html and 'id="inhalt"' not in html
     assert ("fn-1" in html) == ("[^1]" in text)
+
+
+def test_footnote_labels_unfit_for_an_id_get_their_slug():
+    """Python-Markdown puts a label in as it is: "[^Anm. 1]" gave id="fn-Anm. 1" (an id
+    with a space is invalid HTML, the link to it an invalid address)."""
+    text = ('Plan[^Anm. 1], Quelle[^Quelle "A"], Ort[^Straße], wieder[^Anm. 1], '
+            'und[^anm-1] und[^ü].\n\n[^Anm. 1]: Eins.\n[^Quelle "A"]: Zwei.\n'
+            '[^Straße]: Drei.\n[^anm-1]: Vier.\n[^ü]: Fünf.\n')
+    html = str(markup.render_markdown(text, notes="finance"))
+    ids = re.findall(r' id="([^"]*)"', html)
+    assert ids == ["fnref-finance-anm-1-2", "fnref-finance-quelle-a", "fnref-finance-Straße",
+                   "fnref2-finance-anm-1-2", "fnref-finance-anm-1", "fnref-finance-ü",
+                   "fn-finance-anm-1-2", "fn-finance-quelle-a", "fn-finance-Straße",
+                   "fn-finance-anm-1", "fn-finance-ü"]
+    links = re.findall(r' href="#([^"]*)"', html)
+    assert len(links) == 12 and set(links) == set(ids)  # "Anm. 1" has two back links
