@@ -441,9 +441,14 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if isinstance(value, dict | list):
             fields.error((key, label), f"'{key}.{label}' must be a single value")
             continue
+        name = "" if label is None else as_read(
+            label.isoformat() if isinstance(label, dt.date) else str(label)).strip()
+        if not name:
+            fields.error((key, label), f"'{key}' has a value without a label")
+            continue
         shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
             else str(value)
-        pairs.append((str(label), fields.rendered(shown, fields.doc.line(key, label),
+        pairs.append((name, fields.rendered(shown, fields.doc.line(key, label),
                                                   in_value=(key, label), inline=True)))
     return tuple(pairs)
 

@@ -178,6 +178,13 @@ CASES: dict[str, Case] = {
     "deeply nested YAML": error(
         {BAD: paper(FRONT + "details:\n  x: " + "[" * 5000 + "]" * 5000 + "\n")},
         f"{BAD}:7: broken YAML: exceeded maximum nesting depth"),
+    "details value without a label": error(
+        {BAD: paper(FRONT + 'details:\n  "": leer\n  ~: nichts\n')},
+        f"{BAD}:7: 'details' has a value without a label",
+        f"{BAD}:8: 'details' has a value without a label"),
+    "details label with a soft hyphen as a YAML escape": harmless(
+        {BAD: paper(FRONT + 'details:\n  "Klima\\u00ADrelevanz": keine\n')},
+        page=("beschluesse/2021-1/", "Klimarelevanz")),
     "nested YAML under an unknown key": warns(
         {BAD: paper(FRONT + "extra: " + "[" * 50 + "]" * 50 + "\n")},
         f"{BAD}:6: warning: unknown key 'extra' (ignored; a typo?)"),
