@@ -305,6 +305,9 @@ class _Fields:
         if message:
             self.error(path, f"'{label}' {message}")
             return default
+        if required and value == "":  # "" or spaces: a page without a title, a link to nothing
+            self.error(path, f"'{label}' is empty")
+            return default
         return value
 
     def items(self, path: tuple[Any, ...], where: dict[Any, Any] | None = None) -> list[Any]:

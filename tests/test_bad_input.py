@@ -217,6 +217,12 @@ CASES: dict[str, Case] = {
     "missing title and date": error(
         {BAD: paper('reference: "2021/1"\npublic: true\n')},
         f"{BAD}:1: missing required key 'title'", f"{BAD}:1: missing required key 'date'"),
+    "title of spaces, reference empty": error(
+        {BAD: paper(FRONT.replace('"Neuer Beschluss"', '"  "').replace('"2021/1"', '""'))},
+        f"{BAD}:2: 'reference' is empty", f"{BAD}:3: 'title' is empty"),
+    "committee of a consultation empty": error(
+        {BAD: paper(FRONT + 'consultations:\n  - {committee: " ", date: 2021-01-01}\n')},
+        f"{BAD}:7: 'consultations.committee' is empty"),
     "title is not text": error({BAD: paper(FRONT.replace('"Neuer Beschluss"', "true"))},
                                f"{BAD}:3: 'title' must be text"),
     "date is a number": error({BAD: paper(FRONT.replace("2021-01-01", "20210101"))},
