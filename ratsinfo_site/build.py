@@ -51,15 +51,16 @@ def build(config: SiteConfig, use_cache: bool = True,
     cache_dir = config.root / CACHE if use_cache else None
     if not use_cache:
         Manifest.forget(config.root / CACHE)  # it would describe an output no longer there
-    sources = find_sources(config.content_dir, config.root)
+    unread: list[Problem] = []
+    sources = find_sources(config.content_dir, config.root, unread)
     site = site_digest(config)
-    inputs = inputs_digest(site, sources, config.content_dir)
+    inputs = inputs_digest(site, sources, config.content_dir, unread)
     last, summary = Manifest.last_inputs(cache_dir, config.output_dir, site)
     if last == inputs and summary:  # nothing changed at all
         return BuildResult(summary["counts"], tuple(Problem(*p) for p in summary["warnings"]),
                            summary["pages"], 0, 0, 0, clock.total(), {})
     from ratsinfo_site import make  # the stages: only now that there is work
-    files = functools.partial(make.make_files, config, cache_dir, sources, site, clock)
+    files = functools.partial(make.make_files, config, cache_dir, sources, unread, site, clock)
     done = in_child(files, report) if len(sources) >= LARGE_BUILD else files(report)
     out, previous, manifest, clock = done.out, done.previous, done.manifest, done.clock
     try:

@@ -10,12 +10,14 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ratsinfo_site import __version__
 from ratsinfo_site.config import SiteConfig
+from ratsinfo_site.errors import Problem
 from ratsinfo_site.sources import Source, code_digest
 
 MANIFEST = "outputs.json"
@@ -60,9 +62,12 @@ def _packaged(package: str) -> list[str]:
             for name in ("pagefind_extended", "pagefind")]
 
 
-def inputs_digest(site: str, sources: list[Source], content_dir: Path) -> str:
-    """Everything a build reads, by name, size and time: equal digests, nothing to do."""
+def inputs_digest(site: str, sources: list[Source], content_dir: Path,
+                  unread: Sequence[Problem] = ()) -> str:
+    """Everything a build reads, by name, size and time, and the files it does not read
+    (each a warning): equal digests, nothing to do."""
     h = hashlib.sha256(site.encode())
+    h.update(repr(unread).encode())
     for source in sources:
         h.update(f"{source.shown}\0{source.size}\0{source.mtime_ns}\n".encode())
     # attachments, and text pages such as content/pages/impressum.md

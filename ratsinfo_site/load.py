@@ -208,10 +208,12 @@ def find_document_files(folder: Path) -> Iterator[str]:
     return (entry.path for entry in document_entries(folder))
 
 
-def document_entries(folder: Path | str) -> Iterator[os.DirEntry]:
+def document_entries(folder: Path | str, others: list[str] | None = None
+                     ) -> Iterator[os.DirEntry]:
     """The ``.md`` files below ``folder`` as directory entries, in the order of os.walk:
     a folder's files by name, then its folders by name; hidden ones and links to folders
-    skipped. An entry knows its path without a join (10,000 files: 0.15 → 0.12 s)."""
+    skipped. An entry knows its path without a join (10,000 files: 0.15 → 0.12 s).
+    The paths of the other files ("x.MD", "x.markdown", "x.docx") go to ``others``."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -230,8 +232,10 @@ def document_entries(folder: Path | str) -> Iterator[os.DirEntry]:
                 folders.append(entry)
         elif entry.name.endswith(".md"):
             yield entry
+        elif others is not None:
+            others.append(entry.path)
     for entry in folders:
-        yield from document_entries(entry.path)
+        yield from document_entries(entry.path, others)
 
 
 def show_path(path: Path, root: Path) -> str:

@@ -4,7 +4,7 @@ index, written into an open output folder that the build finishes (see build.py)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,17 +41,22 @@ DATA_WORKER_GROWTH = 1.25
 
 
 def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
-                 report: Report | None = None, sources: list[Source] | None = None
-                 ) -> tuple[Archive, list[Problem]]:
-    """Load and check every content file; raise BuildError with all errors at once."""
-    sources = find_sources(config.content_dir, config.root) if sources is None else sources
+                 report: Report | None = None, sources: list[Source] | None = None,
+                 unread: Sequence[Problem] = ()) -> tuple[Archive, list[Problem]]:
+    """Load and check every content file; raise BuildError with all errors at once.
+
+    ``sources`` and ``unread`` are what ``find_sources`` found, where the caller has it.
+    """
+    if sources is None:
+        unread = []
+        sources = find_sources(config.content_dir, config.root, unread)
     cache = RecordCache(cache_dir, code_digest())
     parsed = read_sources(sources, config.content_dir / "files", cache,
                           stage(report, "read", len(sources)))
     records, problems = records_by_kind(parsed)
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"])
-    problems = [*config.warnings, *problems, *found,
+    problems = [*config.warnings, *unread, *problems, *found,
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]
@@ -100,8 +105,9 @@ class Made:
     clock: Clock
 
 
-def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source], site: str,
-               clock: Clock, report: Report | None) -> Made:
+def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source],
+               unread: Sequence[Problem], site: str, clock: Clock, report: Report | None
+               ) -> Made:
     """Read the archive and write every output that changed but the search index into an
     open output folder, which it hands back with what the build needs to finish.
 
@@ -117,7 +123,8 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
         clone = OutputClone(config.output_dir, previous.outputs(),
                             [f"{BUNDLE}/{name}" for name in previous.parts])
     try:
-        archive, warnings = read_archive(config, cache_dir, report=report, sources=sources)
+        archive, warnings = read_archive(config, cache_dir, report=report, sources=sources,
+                                         unread=unread)
         t = catalogue(config.language)
         urls = Urls(config.base_path, config.host, t.words)
         history = read_history(config.content_dir, _published_files(config, archive))

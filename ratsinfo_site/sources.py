@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from ratsinfo_site.errors import BuildError, Problem
+from ratsinfo_site.errors import BuildError, Problem, warning
 from ratsinfo_site.load import KINDS, document_entries, readable, show_path
 
 PACKAGE = Path(__file__).parent
@@ -64,8 +64,11 @@ def _undecodable(name: str) -> bool:
     return False
 
 
-def find_sources(content_dir: Path, root: Path) -> list[Source]:
-    """Every content file, by kind, in a stable order.
+def find_sources(content_dir: Path, root: Path, unread: list[Problem] | None = None
+                 ) -> list[Source]:
+    """Every content file, by kind, in a stable order; a warning for each other file in
+    the content folders (a resolution saved as "x.MD" would vanish unsaid) goes to
+    ``unread`` where it is given.
 
     Raises BuildError for a content file that is no plain file (a pipe or a device, also
     through a link), which reading would wait on, or read without end, and for a file name
@@ -75,10 +78,10 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
     if not content_dir.is_dir():  # a typo would publish an empty archive over the last one
         raise BuildError([Problem(show_path(content_dir, root), 1, "content folder not found "
                                   "(content_dir in site.toml, or --content)")])
-    found, irregular = [], []
+    found, irregular, others = [], [], []
     prefix = f"{root}{os.sep}"
     for kind in KINDS:
-        for entry in document_entries(content_dir / kind):
+        for entry in document_entries(content_dir / kind, others):
             name, stat = entry.path, entry.stat()
             shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
                 else show_path(Path(name), root)  # e.g. content outside the site root
@@ -91,4 +94,7 @@ def find_sources(content_dir: Path, root: Path) -> list[Source]:
             found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
     if irregular:
         raise BuildError(irregular)
+    if unread is not None:
+        unread += [warning(readable(show_path(Path(other), root)), 1,
+                           "not read: content files end in '.md'") for other in others]
     return found

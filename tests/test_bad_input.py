@@ -86,6 +86,12 @@ CASES: dict[str, Case] = {
     "byte-order mark": harmless({BAD: b"\xef\xbb\xbf" + paper().encode()}),
     "CRLF line ends": harmless({BAD: paper().replace("\n", "\r\n").encode()}),
     "old Mac CR line ends": harmless({BAD: paper().replace("\n", "\r").encode()}),
+    "a resolution saved as .MD, a Word file beside": warns(
+        {"content/resolutions/2021-2.MD": paper(FRONT.replace("2021/1", "2021/2")),
+         "content/committees/Kreistag.docx": b"PK\x03\x04"},
+        "content/resolutions/2021-2.MD:1: warning: not read: content files end in '.md'",
+        "content/committees/Kreistag.docx:1: warning: not read: content files end in '.md'",
+        page=("beschluesse/2021-7-014/", "Integrationskonzept")),
     "empty file": error({BAD: ""}, f"{BAD}:1: empty file: a resolution needs front matter "
                         "between --- lines"),
     "blank line before the front matter": error(

@@ -69,6 +69,17 @@ def test_a_rebuild_without_changes_renders_nothing(example: Path):
     assert site_files(example / "public") == before
 
 
+def test_a_file_that_is_not_read_is_named_although_nothing_else_changed(example: Path):
+    """A resolution saved as "x.MD" is not read: the build that follows says so, where it
+    found nothing to do and showed the last build's warnings."""
+    (example / "content/resolutions/2024-1.MD").write_text("---\n---\n", encoding="utf-8")
+    result = run_build(example)
+    assert [str(w) for w in result.warnings if "not read" in w.message] == [
+        "content/resolutions/2024-1.MD:1: warning: not read: content files end in '.md'"]
+    (example / "content/resolutions/2024-1.MD").unlink()
+    assert not [w for w in run_build(example).warnings if "not read" in w.message]
+
+
 NO_OP = ("import sys; from ratsinfo_site.cli import main; code = main(['build', '--quiet']); "
          "print(code, sorted({'ratsinfo_site.make', 'jinja2', 'markdown', 'pagefind'} "
          "& set(sys.modules)))")
