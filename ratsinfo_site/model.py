@@ -256,7 +256,7 @@ def _agenda_item(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, float):
         return None, f"YAML reads this as the number {value!r}: quote it (\"7.10\")"
     if isinstance(value, int):
-        return str(value), None
+        return (str(value), None) if value >= 0 else (None, f"must not be negative ({value})")
     return _text(value)
 
 

@@ -229,6 +229,10 @@ CASES: dict[str, Case] = {
     "committee of a consultation empty": error(
         {BAD: paper(FRONT + 'consultations:\n  - {committee: " ", date: 2021-01-01}\n')},
         f"{BAD}:7: 'consultations.committee' is empty"),
+    "a negative agenda item": error(
+        {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
+                    "agenda_item: -3}\n")},
+        f"{BAD}:7: 'consultations.agenda_item' must not be negative (-3)"),
     "title is not text": error({BAD: paper(FRONT.replace('"Neuer Beschluss"', "true"))},
                                f"{BAD}:3: 'title' must be text"),
     "date is a number": error({BAD: paper(FRONT.replace("2021-01-01", "20210101"))},
