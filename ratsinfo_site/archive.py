@@ -7,6 +7,7 @@ nothing after this stage can see them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -15,7 +16,7 @@ from typing import TypeVar
 
 from markupsafe import Markup
 
-from ratsinfo_site.errors import Problem
+from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.model import (
     Consultation,
     Description,
@@ -162,6 +163,20 @@ def _check_described_once(files: Iterable[tuple[object, str, int, str]], what: s
     return problems
 
 
+def _check_named(files: list[Description], named: set[str], published: set[str], what: str,
+                 by: str) -> list[Problem]:
+    """A warning for each description of a committee or topic that nothing names: most
+    likely a typo in its name (a page of its own, empty, beside the one meant)."""
+    problems = []
+    for d in files:
+        if d.name not in named:
+            close = difflib.get_close_matches(d.name, sorted(published), n=1)
+            hint = f": is '{close[0]}' meant?" if close else ""
+            problems.append(warning(d.source, d.line, f"{what} '{d.name}' is named by {by}"
+                                    f"{hint}"))
+    return problems
+
+
 def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]) -> list[Problem]:
     problems = _check_unique(
         [(r.slug, r.source, r.line, r.reference) for r in resolutions]
@@ -246,6 +261,12 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
     for s in sessions:
         if s.info:
             committee_names.setdefault(s.committee, (s.info.source, s.info.line))
+    problems += _check_named(committee_files, {c.committee for r in resolutions
+                                               for c in r.consultations}
+                             | {s.committee for s in session_files}, set(committee_names),
+                             "committee", "no consultation or session")
+    problems += _check_named(topic_files, {t for r in resolutions for t in r.topics},
+                             {t for r in published for t in r.topics}, "topic", "no resolution")
     for d in committee_files:
         committee_names[d.name] = (d.source, d.line)
     topic_names: dict[str, tuple[str, int]] = {}

@@ -92,6 +92,18 @@ CASES: dict[str, Case] = {
         "content/resolutions/2021-2.MD:1: warning: not read: content files end in '.md'",
         "content/committees/Kreistag.docx:1: warning: not read: content files end in '.md'",
         page=("beschluesse/2021-7-014/", "Integrationskonzept")),
+    "a committee file and a topic file whose names nothing uses (typos)": warns(
+        {"content/committees/kt.md": "---\nname: Kreistagg\n---\n",
+         "content/topics/t.md": "---\nname: Thema ohne Beschluss\n---\n"},
+        "content/committees/kt.md:2: warning: committee 'Kreistagg' is named by no "
+        "consultation or session: is 'Kreistag' meant?",
+        "content/topics/t.md:2: warning: topic 'Thema ohne Beschluss' is named by no "
+        "resolution", page=("beschluesse/2021-7-014/", "Integrationskonzept")),
+    "a committee file for a committee that only closed papers name": harmless(
+        {"content/committees/va.md": "---\nname: Vergabeausschuss\n---\n",
+         BAD: paper(FRONT.replace("public: true", "public: false") + "consultations:\n"
+                    "  - {committee: Vergabeausschuss, date: 2021-01-01}\n")},
+        page=("gremien/vergabeausschuss/", "Vergabeausschuss")),
     "empty file": error({BAD: ""}, f"{BAD}:1: empty file: a resolution needs front matter "
                         "between --- lines"),
     "blank line before the front matter": error(
