@@ -452,7 +452,7 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
             else str(value)
         pairs.append((name, fields.rendered(shown, fields.doc.line(key, label),
-                                                  in_value=(key, label), inline=True)))
+                                            in_value=(key, label), inline=True)))
     return tuple(pairs)
 
 
