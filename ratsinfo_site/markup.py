@@ -140,6 +140,11 @@ class _InlineProcessor(treeprocessors.InlineProcessor):
 SECTION = "abschnitt"  # heading anchors; section_anchors() puts another language's word
 
 
+# A heading's anchor as the toc extension writes it; a text other than the body puts its
+# key after "abschnitt-" (see render_markdown)
+_HEADING_ANCHOR = re.compile(rf'(<h[1-6] id="{SECTION}-)')
+
+
 def _heading_id(value: str, separator: str) -> str:
     # Prefixed so a heading in the text never takes an anchor of the page itself.
     return f"{SECTION}-" + (slugify(value) or "x")
@@ -226,8 +231,9 @@ def _renumber_headings(out: str, top: int) -> str:
 def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> Markup:
     """Markdown to sanitised HTML; headings move down so the page keeps one ``h1``.
 
-    ``notes`` names the text among those on one page, in its footnotes' ids
-    ("fn-finance-1"): each text numbers its footnotes from 1.
+    ``notes`` names the text among those on one page, in its footnotes' and headings' ids
+    ("fn-finance-1", "abschnitt-finance-kosten"): each text numbers its footnotes from 1,
+    and two texts may have a heading of the same name.
     Raises TooComplex for text Markdown would nest too deeply or take minutes to render.
     """
     if not text or not text.strip():
@@ -251,6 +257,8 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         raise
     if shift_headings:
         out = _renumber_headings(out, 1 + shift_headings)
+    if notes and "<h" in out:  # "Begründung" in the decision and in the body: two anchors
+        out = _HEADING_ANCHOR.sub(rf"\g<1>{notes}-", out)
     allowed: dict[str, Any] = {"attributes": _ATTRIBUTES}
     if '<div class="footnote">' in out:
         out = _valid_note_ids(out, separator, list(footnotes.footnotes))

@@ -130,3 +130,26 @@ def test_footnote_labels_unfit_for_an_id_get_their_slug():
                    "fn-finance-anm-1", "fn-finance-ü"]
     links = re.findall(r' href="#([^"]*)"', html)
     assert len(links) == 12 and set(links) == set(ids)  # "Anm. 1" has two back links
+
+
+def test_a_heading_in_two_texts_of_a_page_gets_two_anchors(site: Site, capsys):
+    """"Begründung" in the decision, the finance text and the body: the decision's and
+    the finance text's anchors were the body's, twice the same id on one page."""
+    site.simple("r", "2024/1", extra="""\
+        resolution: |
+          ## Begründung
+
+          Eins.
+        finance: |
+          ## Begründung
+
+          Zwei.
+        """)
+    site.write("content/resolutions/r.md", site.root.joinpath("content/resolutions/r.md")
+               .read_text("utf-8") + "## Begründung\n\nDrei.\n\n## Begründung\n\nVier.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    ids = re.findall(r' id="([^"]+)"', site.page("beschluesse/2024-1/"))
+    assert len(ids) == len(set(ids)), ids
+    assert [i for i in ids if "begruendung" in i] == [
+        "abschnitt-resolution-begruendung", "abschnitt-begruendung", "abschnitt-begruendung_1",
+        "abschnitt-finance-begruendung"]  # the body's as before: links to it keep working
