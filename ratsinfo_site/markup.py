@@ -143,6 +143,9 @@ SECTION = "abschnitt"  # heading anchors; section_anchors() puts another languag
 # A heading's anchor as the toc extension writes it; a text other than the body puts its
 # key after "abschnitt-" (see render_markdown)
 _HEADING_ANCHOR = re.compile(rf'(<h[1-6] id="{SECTION}-)')
+# An id that raw HTML gave a heading (<h2 id="inhalt">): not the text's to set, the page's
+# own ids (the skip link's target "inhalt") must stay unique
+_FOREIGN_HEADING_ID = re.compile(rf'(<h[2-6]) id="(?!{SECTION}-)[^"]*"')
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -265,6 +268,8 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         allowed = {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _footnote_ids}
     clean = nh3.clean(out, tags=_TAGS, link_rel="noopener noreferrer", strip_comments=True,
                       **allowed)
+    if "<h" in clean:
+        clean = _FOREIGN_HEADING_ID.sub(r"\1", clean)
     return Markup(clean)
 
 

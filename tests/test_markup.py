@@ -108,6 +108,7 @@ def test_a_lead_leaves_footnotes_out(site: Site, capsys):
 @pytest.mark.parametrize("text", [
     '<ul><li id="main">fremd</li></ul>\n\n<p><sup id="inhalt">1</sup></p>',
     'Text[^1].\n\n[^1]: Note.\n\n<ul><li id="main">fremd</li></ul>\n',
+    '<h2 id="inhalt">Kopf</h2>\n\n<h3 id=main>Kopf</h3>\n\n## Echt\n',
 ])
 def test_a_text_sets_no_id_but_its_footnotes(text: str):
     """Ids of the page ("main", "inhalt") are not for a text to take."""
