@@ -69,6 +69,7 @@ PAGE_TYPES = {
     "home": "",
     "resolution": "beschluesse/2021-7-014/",
     "resolution with table and attachments": "beschluesse/2022-7-050/",
+    "resolution with a table in its decision": "beschluesse/2023-7-097/",
     "withdrawn resolution": "beschluesse/2023-7-083/",
     "session": "sitzungen/2021-03-31-kreistag/",
     "committee": "gremien/kreistag/",

@@ -1,7 +1,7 @@
 """What a citizen sees: phone width, dark mode, no JavaScript, nothing loaded from elsewhere.
 
 Set RATSINFO_SHOTS=/tmp/shots to keep a screenshot of every page type (desktop 1280 and
-phone 375 px wide, light and dark) for a look by eye.
+phone 320 px wide, light and dark) for a look by eye.
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ from tests.browser import PAGE_TYPES, open_page_type
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("RATSINFO_SHOTS")
+PHONE = 320
 
 
 @pytest.fixture(scope="module")
 def phone(browser):
-    """A phone-sized tab (375 × 740 CSS pixels, touch, device scale 2)."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
+    """A phone-sized tab as WCAG's reflow criterion (1.4.10) measures it: 320 CSS pixels
+    wide (× 640, touch, device scale 2): tested at 375, the header's search form, which
+    needed 331, went unnoticed."""
+    context = browser.new_context(viewport={"width": PHONE, "height": 640}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
@@ -66,7 +69,7 @@ def test_phone_width_has_no_horizontal_scrolling(phone, sub_path_site, name, sch
     open_page_type(phone, base, name)
     widths = phone.evaluate("""() => [document.documentElement.scrollWidth,
                                        document.documentElement.clientWidth]""")
-    assert widths[0] <= widths[1] == 375
+    assert widths[0] <= widths[1] == PHONE
     assert overflowing(phone) == []
     shoot(phone, name, "phone", scheme)
 
@@ -85,14 +88,16 @@ def test_desktop_width_has_no_horizontal_scrolling(browser, sub_path_site, schem
     context.close()
 
 
-def test_tables_in_the_text_fit_a_phone(phone, sub_path_site):
+@pytest.mark.parametrize("name", ["resolution with table and attachments",
+                                  "resolution with a table in its decision"])
+def test_tables_in_the_text_fit_a_phone(phone, sub_path_site, name):
     base, _ = sub_path_site
-    open_page_type(phone, base, "resolution with table and attachments")
-    tables = phone.eval_on_selector_all(".prose table", """items => items.map(t =>
+    open_page_type(phone, base, name)
+    tables = phone.eval_on_selector_all("main table", """items => items.map(t =>
         [t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right])""")
     assert tables
     for scroll, client, right in tables:
-        assert scroll <= client and right <= 375
+        assert scroll <= client and right <= PHONE
 
 
 @pytest.mark.parametrize("name", ["resolution", "session"])
@@ -106,7 +111,7 @@ def test_votes_and_agenda_stay_readable_on_a_phone(phone, sub_path_site, name):
                     size: parseFloat(getComputedStyle(e).fontSize)}; })""")
     assert len(boxes) > 5
     for box in boxes:
-        assert box["left"] >= 0 and box["right"] <= 375, box
+        assert box["left"] >= 0 and box["right"] <= PHONE, box
         assert box["size"] >= 14, box
         # text gets most of the width; only the short labels (dt) may be narrow
         assert box["width"] >= (24 if box["tag"] == "DT" else 150), box
