@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import PAGE_TYPES, open_page_type
+from tests.browser import PAGE_TYPES, open_page_type, results, wait_for_results
+from tests.helpers import Site, serve
 
 pytestmark = pytest.mark.browser
 
@@ -185,3 +186,22 @@ def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
     assert elsewhere == []
     assert any("/pagefind/" in url for url in requested)
     assert page.errors == []
+
+
+def test_a_long_compound_word_in_a_result_fits_a_phone(phone, site: Site, capsys):
+    """German compounds run long: a title of one 64-letter word made the search page
+    719 px wide at 320 (its results sat in a grid column that grew to the longest word)."""
+    word = "Kreisentwicklungsplanungsfortschreibungsgrundsatzbeschlussvorlage"
+    site.simple("r", "2024/1", word)
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        phone.goto(f"{base}suche/?q={word}")
+        wait_for_results(phone)
+        assert [r["title"] for r in results(phone)] == [word]
+        widths = phone.evaluate("""() => [document.documentElement.scrollWidth,
+                                           document.documentElement.clientWidth]""")
+        assert widths[0] <= widths[1] == PHONE
+        assert overflowing(phone) == []
+        for path in ("beschluesse/2024-1/", "beschluesse/", "jahre/2024/"):
+            phone.goto(f"{base}{path}")
+            assert overflowing(phone) == [], path
