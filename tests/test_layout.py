@@ -188,20 +188,29 @@ def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
     assert page.errors == []
 
 
-def test_a_long_compound_word_in_a_result_fits_a_phone(phone, site: Site, capsys):
+def test_long_compound_words_and_references_fit_a_phone(phone, site: Site, capsys):
     """German compounds run long: a title of one 64-letter word made the search page
-    719 px wide at 320 (its results sat in a grid column that grew to the longest word)."""
+    719 px wide at 320 (its results sat in a grid column that grew to the longest word),
+    a long reference or committee the facts of a page (569), a topic the home page's
+    chips (595)."""
     word = "Kreisentwicklungsplanungsfortschreibungsgrundsatzbeschlussvorlage"
-    site.simple("r", "2024/1", word)
+    reference = "DS/2024/0001/ÄA-001/Fraktion-BÜNDNIS90DIEGRÜNEN/Haushaltsbegleitgesetz"
+    site.simple("r", reference, word, extra=f"""\
+        topics: [{word}thema]
+        consultations:
+          - {{committee: Sonderausschuss {word}, date: 2024-03-05, agenda_item: "Ö 12.3.4.5"}}
+        """)
     assert site.run("build", capsys=capsys).code == 0
     with serve(site.public) as base:
         phone.goto(f"{base}suche/?q={word}")
         wait_for_results(phone)
-        assert [r["title"] for r in results(phone)] == [word]
+        assert word in [r["title"] for r in results(phone)]  # and its session
         widths = phone.evaluate("""() => [document.documentElement.scrollWidth,
                                            document.documentElement.clientWidth]""")
         assert widths[0] <= widths[1] == PHONE
         assert overflowing(phone) == []
-        for path in ("beschluesse/2024-1/", "beschluesse/", "jahre/2024/"):
+        for path in ("", "beschluesse/ds-2024-0001-aea-001-fraktion-buendnis90diegruenen-"
+                     "haushaltsbegleitgesetz/", "beschluesse/", "jahre/2024/", "themen/",
+                     f"sitzungen/2024-03-05-sonderausschuss-{word.lower()}/", "gremien/"):
             phone.goto(f"{base}{path}")
-            assert overflowing(phone) == [], path
+            assert phone.title() and overflowing(phone) == [], path
