@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import PAGE_TYPES, open_page_type, results, wait_for_results
+from tests.browser import (
+    PAGE_TYPES,
+    open_filters,
+    open_page_type,
+    results,
+    wait_for_results,
+)
 from tests.helpers import Site, serve
 
 pytestmark = pytest.mark.browser
@@ -192,7 +198,7 @@ def test_long_compound_words_and_references_fit_a_phone(phone, site: Site, capsy
     """German compounds run long: a title of one 64-letter word made the search page
     719 px wide at 320 (its results sat in a grid column that grew to the longest word),
     a long reference or committee the facts of a page (569), a topic the home page's
-    chips (595)."""
+    chips (595) and the search's filter box (621)."""
     word = "Kreisentwicklungsplanungsfortschreibungsgrundsatzbeschlussvorlage"
     reference = "DS/2024/0001/ÄA-001/Fraktion-BÜNDNIS90DIEGRÜNEN/Haushaltsbegleitgesetz"
     site.simple("r", reference, word, extra=f"""\
@@ -208,6 +214,9 @@ def test_long_compound_words_and_references_fit_a_phone(phone, site: Site, capsy
         widths = phone.evaluate("""() => [document.documentElement.scrollWidth,
                                            document.documentElement.clientWidth]""")
         assert widths[0] <= widths[1] == PHONE
+        assert overflowing(phone) == []
+        open_filters(phone)  # the topic and the committee as filter labels (621 px)
+        assert phone.locator(f"details.filters label:has-text('{word}thema')").count() == 1
         assert overflowing(phone) == []
         for path in ("", "beschluesse/ds-2024-0001-aea-001-fraktion-buendnis90diegruenen-"
                      "haushaltsbegleitgesetz/", "beschluesse/", "jahre/2024/", "themen/",
