@@ -146,6 +146,18 @@ def as_read(text: str) -> str:
     return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
+def as_value(text: str) -> str:
+    """A front matter value as the archive holds it: as read (see as_read), without the
+    control characters that YAML refuses in the file but makes of an escape ("\\x85",
+    "\\uffff"): feeds with them are not read at all. A break becomes a space."""
+    text = as_read(text)
+    return _CONTROL.sub(_replacement, text) if _CONTROL.search(text) else text
+
+
+def _replacement(control: re.Match[str]) -> str:
+    return " " if control[0] in _BREAKS else ""
+
+
 def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocument:
     """Read one Markdown file with YAML front matter; problems travel with it."""
     data = path.read_bytes() if data is None else data
@@ -183,7 +195,7 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     body = body.strip("\n")
     if control := _CONTROL.search(body):
         line = body_line + body.count("\n", 0, control.start())
-        body, count = _CONTROL.subn(lambda m: " " if m[0] in _BREAKS else "", body)
+        body, count = _CONTROL.subn(_replacement, body)
         problems.append(warning(
             shown, line, f"control character U+{ord(control[0]):04X} in the text (of "
             f"{count} in all), which web pages and feeds cannot hold: removed (a line or page "

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
-from ratsinfo_site.load import UNPARSED, RawDocument, as_read
+from ratsinfo_site.load import UNPARSED, RawDocument, as_value
 from ratsinfo_site.markup import (
     IMAGE,
     TooComplex,
@@ -206,7 +206,7 @@ _Check = Callable[[Any], tuple[Any, str | None]]
 
 def _text(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, str):
-        return as_read(value).strip(), None
+        return as_value(value).strip(), None
     if isinstance(value, bool) or value is None:
         return None, "must be text"
     if isinstance(value, int | float | dt.date):
@@ -444,13 +444,13 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if isinstance(value, dict | list):
             fields.error((key, label), f"'{key}.{label}' must be a single value")
             continue
-        name = "" if label is None else as_read(
+        name = "" if label is None else as_value(
             label.isoformat() if isinstance(label, dt.date) else str(label)).strip()
         if not name:
             fields.error((key, label), f"'{key}' has a value without a label")
             continue
         shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
-            else str(value)
+            else as_value(str(value))
         pairs.append((name, fields.rendered(shown, fields.doc.line(key, label),
                                             in_value=(key, label), inline=True)))
     return tuple(pairs)

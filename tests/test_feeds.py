@@ -211,3 +211,20 @@ def test_control_characters_in_a_text_leave_every_feed_readable(site: Site, caps
         assert not feed.bozo, (path, feed.get("bozo_exception"))
     page = site.page("beschluesse/2021-1/")
     assert "Aus Word: zweite Zeile." in page and "Seite umbrochen,  und ." in page
+
+
+def test_control_characters_from_yaml_escapes_leave_every_feed_readable(site: Site, capsys):
+    """YAML refuses a control character in the file, but makes one of an escape
+    ("\\x85", "\\uffff"), as a converter may write them: the title reached every feed."""
+    site.simple("r", "2021/1", "Rad\\x85weg \\x01und\\uffff Brücke", extra="""\
+        topics: ["Ver\\x0bkehr"]
+        details: {"Hin\\x0cweis": "Text\\ufffe."}
+        """)
+    run = site.run("build", "--base-url", "https://example.org/", capsys=capsys)
+    assert run.code == 0, run.err
+    for path in ("feed.xml", "themen/ver-kehr/feed.xml"):
+        feed = feedparser.parse((site.public / path).read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        assert [e.title for e in feed.entries] == ["2021/1: Rad weg und Brücke"]
+    page = site.page("beschluesse/2021-1/")
+    assert "Hin weis" in page and "Text." in page

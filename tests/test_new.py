@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ratsinfo_site.load import read_document
+from ratsinfo_site.load import as_value, read_document
 from ratsinfo_site.model import parse_resolution
 from ratsinfo_site.new import resolution_text
 from ratsinfo_site.slugs import slugify
@@ -144,9 +143,9 @@ def test_any_reference_title_and_committee_survive_the_yaml(tmp_path_factory, re
     record, problems = parsed(path)
     assert [p for p in problems if not p.warning] == []
 
-    def read(text: str) -> str:  # as the loader reads it (load.py): soft hyphens dropped,
-        # letters composed (NFC), then the space either stood beside
-        return unicodedata.normalize("NFC", text.replace("\u00ad", "")).strip()
+    def read(text: str) -> str:  # as the loader reads a value (load.as_value: invisible
+        # and control characters dropped, letters composed), then the space either side
+        return as_value(text).strip()
 
     assert (record.reference, record.title) == (read(reference), read(title))
     assert record.consultations[0].committee == read(committee)
