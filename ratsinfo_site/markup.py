@@ -270,7 +270,29 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
                       **allowed)
     if "<h" in clean:
         clean = _FOREIGN_HEADING_ID.sub(r"\1", clean)
+    if "<a" in clean:
+        clean = _LINK.sub(_valid_link, clean)
     return Markup(clean)
+
+
+_LINK = re.compile(r"<a( [^>]*)?>")
+_REL = ' rel="noopener noreferrer"'
+_UNFIT = re.compile(r" |%(?![0-9A-Fa-f]{2})")  # in an address: a space, a lone %
+
+
+def _valid_link(link: re.Match[str]) -> str:
+    """A link as HTML allows it: a link whose address the sanitiser dropped
+    (``javascript:…``) keeps no ``rel`` (allowed only with an address), and a space or a
+    lone % in an address is escaped (``[Plan](<Plan 50%.pdf>)``: ``Plan%2050%25.pdf``), as
+    a browser sends it."""
+    attributes = link[1] or ""
+    if ' href="' not in f" {attributes}":
+        return "<a" + attributes.replace(_REL, "") + ">"
+    href = attributes.split(' href="', 1)[1].split('"', 1)[0]
+    if _UNFIT.search(href):
+        escaped = _UNFIT.sub(lambda m: "%20" if m[0] == " " else "%25", href)
+        attributes = attributes.replace(f' href="{href}"', f' href="{escaped}"')
+    return f"<a{attributes}>"
 
 
 # An image in Markdown or HTML, which the sanitiser drops (see _TAGS)
