@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import html
 import re
 import threading
@@ -27,9 +28,11 @@ _EXTENSION_CONFIGS = {"footnotes": {"BACKLINK_TITLE": "Zurück zum Text (Fußnot
 _PLAIN = re.compile(r"[^*_`\[\]<>&#|\\!~=\t]*")
 _BLOCK_START = re.compile(r"^(?:[ \t]|\d+[.)]|[-+>])", re.MULTILINE)
 _HEADING = re.compile(r"^(?:#|[=-]+\s*$)", re.MULTILINE)
-# No images (they would load from elsewhere), no h1 (the page has its own), nothing obsolete.
+# No images (they would load from elsewhere), no h1 (the page has its own), nothing obsolete,
+# no time or bdo (valid only with a value no council text gives: their text stays).
 _TAGS = nh3.ALLOWED_TAGS - {
-    "img", "map", "area", "h1", "center", "tt", "acronym", "strike", "font", "big",
+    "img", "map", "area", "h1", "center", "tt", "acronym", "strike", "font", "big", "time",
+    "bdo",
 }
 _ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
@@ -38,18 +41,29 @@ _ATTRIBUTES = {
     "q": {"cite"},
     "ins": {"cite", "datetime"},
     "del": {"cite", "datetime"},
-    "time": {"datetime"},
     "ol": {"start", "reversed"},
-    "th": {"colspan", "rowspan", "scope", "headers"},
-    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "scope"},  # no headers: a text's th has no id to name
+    "td": {"colspan", "rowspan"},
     "col": {"span"},
     "colgroup": {"span"},
-    "bdo": {"dir"},
     **{f"h{n}": {"id"} for n in range(2, 7)},
 }
-# A text with footnotes keeps their ids on list items and superscripts (see _footnote_ids);
-# the filter that checks them costs a call per attribute, so only such texts pay it.
+# A text with footnotes keeps their ids on list items and superscripts, and the values of
+# the attributes above that raw HTML gives are checked (see _checked): the filter costs a
+# call per attribute, so only such texts pay it.
 _ATTRIBUTES_WITH_NOTES = {**_ATTRIBUTES, "li": {"id"}, "sup": {"id"}}
+_RAW_VALUES = re.compile(r"<[A-Za-z][^>]*?\s(?:start|reversed|colspan|rowspan|span|scope|"
+                         r"datetime|cite)\s*=", re.IGNORECASE)
+# What HTML allows of each (start="abc", colspan="0", scope="bogus" are errors)
+_VALUES = {
+    "start": re.compile(r"-?\d{1,9}"),
+    "colspan": re.compile(r"[1-9]\d{0,2}"),
+    "span": re.compile(r"[1-9]\d{0,2}"),
+    "rowspan": re.compile(r"\d{1,4}"),
+    "scope": re.compile(r"row|col|rowgroup|colgroup"),
+    "cite": re.compile(r"(?:https?://|[^:\s]*(?:[/?#]|$))[^\s]*"),  # no other scheme, no space
+    "datetime": re.compile(r"(\d{4}-\d\d-\d\d)(?:T\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:\d\d))?"),
+}
 # A footnote and the place that refers to it: "fn-1" and "fnref-1" (a second reference
 # "fnref2-1"); in a text other than the body the text's key comes first ("fn-finance-1").
 _FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?-")
@@ -153,11 +167,29 @@ def _heading_id(value: str, separator: str) -> str:
     return f"{SECTION}-" + (slugify(value) or "x")
 
 
-def _footnote_ids(tag: str, attribute: str, value: str) -> str | None:
-    """The ids a text may set on a list item or superscript: its footnotes' (nh3 filter)."""
+def _checked(tag: str, attribute: str, value: str) -> str | None:
+    """An attribute as HTML allows it, or None to drop it (nh3's attribute filter): the ids
+    a text may set on a list item or superscript (its footnotes'), values as HTML defines
+    them."""
     if attribute == "id" and tag in ("li", "sup"):
         return value if _FOOTNOTE_ID.match(value) else None
-    return value
+    if attribute == "reversed":
+        return ""
+    pattern = _VALUES.get(attribute)
+    if pattern is None:
+        return value
+    match = pattern.fullmatch(value.strip().lower() if attribute == "scope" else value.strip())
+    if match is None or (attribute == "datetime" and not _is_date(match[1])):
+        return None
+    return match[0]
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 _NOTE_LABEL = re.compile(r"[\w.:-]+")  # a footnote's label that is fit for an id and a link
@@ -265,7 +297,9 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
     allowed: dict[str, Any] = {"attributes": _ATTRIBUTES}
     if '<div class="footnote">' in out:
         out = _valid_note_ids(out, separator, list(footnotes.footnotes))
-        allowed = {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _footnote_ids}
+        allowed = {"attributes": _ATTRIBUTES_WITH_NOTES, "attribute_filter": _checked}
+    elif _RAW_VALUES.search(text):
+        allowed = {"attributes": _ATTRIBUTES, "attribute_filter": _checked}
     clean = nh3.clean(out, tags=_TAGS, link_rel="noopener noreferrer", strip_comments=True,
                       **allowed)
     if "<h" in clean:

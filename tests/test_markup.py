@@ -167,3 +167,22 @@ def test_links_are_valid_html_whatever_the_author_wrote():
     assert re.findall(r'<a href="([^"]*)"', html) == [
         "Plan%20neu%2050%25.pdf", "a%20b.pdf", "https://x.org/?a=1&amp;b=2"]
     assert html.count('rel="noopener noreferrer"') == 3
+
+
+def test_raw_html_attributes_keep_only_values_html_allows():
+    """start="abc", colspan="0", scope="bogus", cite="x y", datetime="gestern" were
+    published as written: errors of the Nu Html Checker (and headers= can name no th of a
+    text, which has no ids). Values HTML allows stay."""
+    html = str(markup.render_markdown(
+        '<ol start="abc" reversed="x"><li>a</li></ol>\n\n<ol start="3"><li>b</li></ol>\n\n'
+        '<table><tr><th scope="bogus" colspan="2">h</th><th scope="COL">i</th></tr>'
+        '<tr><td colspan="0" rowspan="-1" headers="h">c</td><td rowspan="2">d</td></tr>'
+        '</table>\n\n<p><del datetime="gestern" cite="javascript:1">e</del> '
+        '<ins datetime="2021-03-31T18:00:00+01:00" cite="https://example.org/b">f</ins> '
+        '<q cite="x y">g</q> <time datetime="x">h</time> <bdo dir="x">i</bdo></p>\n'))
+    assert '<ol reversed=""><li>a</li></ol>' in html and '<ol start="3">' in html
+    assert '<th colspan="2">h</th><th scope="col">i</th>' in html
+    assert '<td>c</td><td rowspan="2">d</td>' in html
+    assert '<del>e</del>' in html and '<q>g</q>' in html
+    assert '<ins datetime="2021-03-31T18:00:00+01:00" cite="https://example.org/b">' in html
+    assert html.endswith("<q>g</q> h i</p>")  # time and bdo go, their text stays
