@@ -165,15 +165,18 @@ def _check_described_once(files: Iterable[tuple[object, str, int, str]], what: s
 
 def _check_named(files: list[Description], named: set[str], published: set[str], what: str,
                  by: str) -> list[Problem]:
-    """A warning for each description of a committee or topic that nothing names: most
-    likely a typo in its name (a page of its own, empty, beside the one meant)."""
+    """A warning for each description of a committee or topic that nothing names and whose
+    name is close to a published one: a typo, most likely ("Kreisauschuss"), which gave a
+    page of its own, empty, beside the one meant. A committee that has no items (an
+    Ältestenrat) is described without a word."""
     problems = []
     for d in files:
-        if d.name not in named:
-            close = difflib.get_close_matches(d.name, sorted(published), n=1)
-            hint = f": is '{close[0]}' meant?" if close else ""
-            problems.append(warning(d.source, d.line, f"{what} '{d.name}' is named by {by}"
-                                    f"{hint}"))
+        if d.name in named:
+            continue
+        close = difflib.get_close_matches(d.name, sorted(published), n=1, cutoff=0.85)
+        if close:
+            problems.append(warning(d.source, d.line, f"{what} '{d.name}' is named by {by}: "
+                                    f"is '{close[0]}' meant?"))
     return problems
 
 

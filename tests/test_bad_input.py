@@ -94,11 +94,15 @@ CASES: dict[str, Case] = {
         page=("beschluesse/2021-7-014/", "Integrationskonzept")),
     "a committee file and a topic file whose names nothing uses (typos)": warns(
         {"content/committees/kt.md": "---\nname: Kreistagg\n---\n",
-         "content/topics/t.md": "---\nname: Thema ohne Beschluss\n---\n"},
+         "content/topics/t.md": "---\nname: Sozales\n---\n",
+         # no typo: a committee without items, a topic without papers yet
+         "content/committees/ar.md": "---\nname: Ältestenrat\n---\n",
+         "content/topics/neu.md": "---\nname: Klimaschutz\n---\n"},
         "content/committees/kt.md:2: warning: committee 'Kreistagg' is named by no "
         "consultation or session: is 'Kreistag' meant?",
-        "content/topics/t.md:2: warning: topic 'Thema ohne Beschluss' is named by no "
-        "resolution", page=("beschluesse/2021-7-014/", "Integrationskonzept")),
+        "content/topics/t.md:2: warning: topic 'Sozales' is named by no "
+        "resolution: is 'Soziales' meant?",
+        page=("beschluesse/2021-7-014/", "Integrationskonzept")),
     "a committee file for a committee that only closed papers name": harmless(
         {"content/committees/va.md": "---\nname: Vergabeausschuss\n---\n",
          BAD: paper(FRONT.replace("public: true", "public: false") + "consultations:\n"
