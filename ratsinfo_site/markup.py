@@ -254,13 +254,24 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 
 
 def _renumber_headings(out: str, top: int) -> str:
-    """The text's heading levels, in order, become ``top``, ``top + 1``, … (at most h6).
+    """The text's heading levels, in order, become ``top``, ``top + 1``, … (at most h6),
+    and no heading is more than one level below the one before it.
 
-    Authors start at ``#`` or at ``##``: either way the page's outline skips no level.
+    Authors start at ``#`` or at ``##``, and may go from ``##`` to ``####``: either way
+    the page's outline skips no level.
     """
     used = sorted({int(m[2]) for m in _HEADING_TAG.finditer(out)})
     level = {old: min(top + i, 6) for i, old in enumerate(used)}
-    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{level[int(m[2])]}", out)
+    last = top - 1
+
+    def renumbered(m: re.Match[str]) -> str:
+        nonlocal last
+        if m[1]:  # a closing tag: as its opening one
+            return f"</h{last}"
+        last = min(level[int(m[2])], last + 1)
+        return f"<h{last}"
+
+    return _HEADING_TAG.sub(renumbered, out)
 
 
 def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> Markup:

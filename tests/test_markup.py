@@ -186,3 +186,17 @@ def test_raw_html_attributes_keep_only_values_html_allows():
     assert '<del>e</del>' in html and '<q>g</q>' in html
     assert '<ins datetime="2021-03-31T18:00:00+01:00" cite="https://example.org/b">' in html
     assert html.endswith("<q>g</q> h i</p>")  # time and bdo go, their text stays
+
+
+@pytest.mark.parametrize(("text", "levels"), [
+    ("# Eins\n\n## Zwei\n\n### Drei\n\n## Vier\n", [2, 3, 4, 3]),
+    ("## Anlass\n\n#### Details\n\n## Kosten\n", [2, 3, 2]),  # "##" to "####"
+    ("###### Sechs\n\n##### Fünf\n", [2, 2]),  # the lower level first
+    ("<h5>Roh</h5>\n\n## Zwei\n\n<h6>Sechs</h6>\n", [2, 2, 3]),
+])
+def test_the_headings_of_a_text_skip_no_level(text: str, levels: list[int]):
+    """A text's headings start at the level they are given (h2 here) and go down one
+    level at a time: "##" then "####" gave h2, h4 (axe: heading-order)."""
+    html = str(markup.render_markdown(text))
+    assert [int(n) for n in re.findall(r"<h(\d)", html)] == levels
+    assert re.findall(r"</h(\d)>", html) == [str(n) for n in levels]
