@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser import (
     PAGE_TYPES,
+    axe_violations,
     open_filters,
     open_page_type,
     results,
@@ -223,3 +224,25 @@ def test_long_compound_words_and_references_fit_a_phone(phone, site: Site, capsy
                      f"sitzungen/2024-03-05-sonderausschuss-{word.lower()}/", "gremien/"):
             phone.goto(f"{base}{path}")
             assert phone.title() and overflowing(phone) == [], path
+
+
+def test_a_wide_table_fits_a_desktop_without_a_scroll_box(browser, site: Site, capsys):
+    """A table of six columns was wider than the text column on a desktop, so it
+    scrolled in a box of its own, which a keyboard cannot reach in every browser (axe:
+    scrollable-region-focusable, serious). Its words break instead, as on a phone."""
+    site.simple("r", "2024/1", "Ansätze")
+    row = " | ".join(["Haushaltsstelle 1.2345.6789.0000", "Zuschüsse an Träger der freien "
+                      "Jugendhilfe", *["130.000,00 EUR"] * 3, "+3,7 %"])
+    site.write("content/resolutions/r.md", site.root.joinpath("content/resolutions/r.md")
+               .read_text("utf-8") + "\n\n| A | B | 2024 | 2025 | 2026 | Veränderung |\n"
+               "|---|---|---|---|---|---|\n" + f"| {row} |\n" * 3)
+    assert site.run("build", capsys=capsys).code == 0
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    with serve(site.public) as base:
+        page.goto(f"{base}beschluesse/2024-1/")
+        tables = page.eval_on_selector_all("main table", """items => items.map(t =>
+            [t.scrollWidth, t.clientWidth])""")
+        assert tables and all(scroll <= client for scroll, client in tables), tables
+        assert axe_violations(page) == []
+    context.close()
