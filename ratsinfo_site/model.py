@@ -444,16 +444,20 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if isinstance(value, dict | list):
             fields.error((key, label), f"'{key}.{label}' must be a single value")
             continue
-        name = "" if label is None else as_value(
-            label.isoformat() if isinstance(label, dt.date) else str(label)).strip()
+        name = _shown(label).strip()
         if not name:
             fields.error((key, label), f"'{key}' has a value without a label")
             continue
-        shown = "" if value is None else value.isoformat() if isinstance(value, dt.date) \
-            else as_value(str(value))
-        pairs.append((name, fields.rendered(shown, fields.doc.line(key, label),
+        pairs.append((name, fields.rendered(_shown(value), fields.doc.line(key, label),
                                             in_value=(key, label), inline=True)))
     return tuple(pairs)
+
+
+def _shown(value: Any) -> str:
+    """A label or value of a mapping (YAML gives text, numbers, dates, nothing) as text."""
+    if value is None:
+        return ""
+    return as_value(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
 def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
