@@ -133,17 +133,18 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
-def as_read(text: str) -> str:
+def as_read(text: str, form: str = "NFC") -> str:
     """Text as the archive holds it, from a file or a YAML escape ("\\u00fc").
 
     Invisible characters in a word make it unfindable by its spelling ("Haus\\u00adhalt"
     is not "Haushalt" to the index): dropped. "ü" may come as "u" and a combining mark
     (Unicode NFD: from a Mac, a PDF), the same to a reader but not to the index, nor to an
-    address ("Ausschuss für …" twice): composed.
+    address ("Ausschuss für …" twice): composed (``form``; NFKC for a PDF's text also
+    turns ligatures into letters).
     """
     if text.isascii():  # most values: nothing to drop or compose
         return text
-    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return unicodedata.normalize(form, _INVISIBLE.sub("", text))
 
 
 def as_value(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,7 +74,7 @@ def _pdf_text(path: Path) -> str:
         pass  # (RecursionError, AttributeError …): still published, just not searchable
     # NFKC: a ligature ("\ufb01" for "fi") and a decomposed "u\u0308" become the letters
     # a query is typed with; invisible characters go, as from the content files.
-    text = unicodedata.normalize("NFKC", as_read(" ".join(parts)))
+    text = as_read(" ".join(parts), "NFKC")
     return " ".join(text.split())[:MAX_ATTACHMENT_CHARS]
 
 
