@@ -321,6 +321,7 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
 
 
 _LINK = re.compile(r"<a( [^>]*)?>")
+_LINK_HREF = re.compile(r' href="([^"]*)"')
 _REL = ' rel="noopener noreferrer"'
 _UNFIT = re.compile(r" |%(?![0-9A-Fa-f]{2})")  # in an address: a space, a lone %
 
@@ -331,12 +332,12 @@ def _valid_link(link: re.Match[str]) -> str:
     lone % in an address is escaped (``[Plan](<Plan 50%.pdf>)``: ``Plan%2050%25.pdf``), as
     a browser sends it."""
     attributes = link[1] or ""
-    if ' href="' not in f" {attributes}":
+    href = _LINK_HREF.search(attributes)
+    if href is None:
         return "<a" + attributes.replace(_REL, "") + ">"
-    href = attributes.split(' href="', 1)[1].split('"', 1)[0]
-    if _UNFIT.search(href):
-        escaped = _UNFIT.sub(lambda m: "%20" if m[0] == " " else "%25", href)
-        attributes = attributes.replace(f' href="{href}"', f' href="{escaped}"')
+    if _UNFIT.search(href[1]):
+        escaped = _UNFIT.sub(lambda m: "%20" if m[0] == " " else "%25", href[1])
+        attributes = attributes[:href.start(1)] + escaped + attributes[href.end(1):]
     return f"<a{attributes}>"
 
 
