@@ -222,7 +222,7 @@ def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[s
     seen: Counter[str] = Counter()
     consultations = []
     for c in r.consultations:
-        if c.public and (c.committee, c.date) not in closed:
+        if c.public and (slugify(c.committee), c.date) not in closed:
             seen[c.anchor_key] += 1
             consultations.append(replace(c, repeat=seen[c.anchor_key]))
     return replace(r, consultations=tuple(consultations),
@@ -246,14 +246,15 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
                   ) -> tuple[Archive, list[Problem]]:
     """Group the public records; report broken references and names whose addresses collide."""
     problems = _check_references(resolutions, session_files)
-    problems += _check_described_once((((s.committee, s.date), s.source, s.line,
+    problems += _check_described_once((((slugify(s.committee), s.date), s.source, s.line,
                                         f"{s.committee} {s.date.isoformat()}")
                                        for s in session_files), "session")
     for files, what in ((committee_files, "committee"), (topic_files, "topic")):
         problems += _check_described_once(((d.name, d.source, d.line, d.name) for d in files),
                                           what)
     public_refs = {r.reference for r in resolutions if r.public}
-    closed = {(s.committee, s.date) for s in session_files if not s.public}
+    # by the session's address: "Bauausschuss" and "BAUAUSSCHUSS" on one date are one session
+    closed = {(slugify(s.committee), s.date) for s in session_files if not s.public}
     published = _newest_first(_publish(r, closed, public_refs) for r in resolutions if r.public)
     sessions = _sessions(published, session_files)
 

@@ -294,6 +294,10 @@ class _Fields:
         mapping = self.doc.meta if where is None else where
         name = path[-1]
         label = ".".join(str(p) for p in path if not isinstance(p, int)) or str(name)
+        if name in mapping and mapping[name] is None and check is _bool:
+            # "public:" left empty: neither yes nor no (a closed item must never pass as open)
+            self.error(path, f"'{label}' is empty: write true or false")
+            return default
         if name not in mapping or mapping[name] is None:
             if required:
                 self.error(path[:-1] or (), f"missing required key '{label}'")

@@ -141,3 +141,57 @@ def test_a_name_written_with_combining_marks_is_the_same_committee_and_topic(sit
     committee = site.page("gremien/ausschuss-fuer-bildung/")
     assert "<h1>Ausschuss für Bildung</h1>" in committee and "u\u0308" not in committee
     assert "2 Beschlüsse" in site.page("themen/schulgebaeude/")
+
+
+def test_a_non_public_session_spelled_otherwise_still_hides_its_items(site: Site, capsys):
+    """The session file of a closed session names the committee as the consultation does
+    not ("fuer" for "für", capitals): it is the same session (one address), and closed."""
+    site.simple("r", "2024/1", extra="""\
+        consultations:
+          - {committee: Ausschuss für Bau und Umwelt, date: 2024-02-20, agenda_item: 4,
+             result: Zebrafinkergebnis angenommen}
+          - {committee: Kreistag, date: 2024-03-01, result: Kreistagsergebnis angenommen}
+          - {committee: KREISTAG, date: 2024-03-01, result: Versalienergebnis angenommen}
+        """)
+    site.write("content/sessions/bau.md", "---\ncommittee: Ausschuss fuer Bau und Umwelt\n"
+               "date: 2024-02-20\npublic: false\n---\n")
+    site.write("content/sessions/kt.md", "---\ncommittee: Kreistag\ndate: 2024-03-01\n"
+               "public: false\n---\n")
+    assert site.run("build", capsys=capsys).code == 0
+    output = all_output(site)
+    for word in ("Zebrafinkergebnis", "Kreistagsergebnis", "Versalienergebnis", "2024-02-20",
+                 "20.02.2024", "bau-und-umwelt", "2024-03-01"):
+        assert word not in output, word
+    assert "2024/1" in site.page("beschluesse/2024-1/")
+
+
+def test_a_session_described_twice_in_two_spellings_is_an_error(site: Site, capsys):
+    site.simple("r", "2024/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2024-03-01, result: angenommen}
+        """)
+    site.write("content/sessions/a.md", "---\ncommittee: Kreistag\ndate: 2024-03-01\n---\n")
+    site.write("content/sessions/b.md", "---\ncommittee: KREISTAG\ndate: 2024-03-01\n"
+               "public: false\n---\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    assert "content/sessions/b.md:1: session 'KREISTAG 2024-03-01' is described in two files" \
+        in run.err
+
+
+def test_a_public_flag_left_empty_is_an_error_not_public(site: Site, capsys):
+    site.simple("r", "2024/1", extra="""\
+        consultations:
+          - committee: Kreistag
+            date: 2024-03-01
+            result: Zebrafinkergebnis
+            public:
+        """)
+    site.write("content/sessions/kt.md", "---\ncommittee: Kreisausschuss\ndate: 2024-03-05\n"
+               "title: Zebrafinksitzung\npublic:\n---\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    assert "content/resolutions/r.md:10: 'consultations.public' is empty: write true or false" \
+        in run.err
+    assert "content/sessions/kt.md:5: 'public' is empty: write true or false" in run.err
+    assert not site.public.exists()
