@@ -116,6 +116,7 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
     shown = str(config_file)
     values: dict[str, object] = {}
     problems: list[Problem] = []
+    text = ""
     if config_file.is_file():
         text = config_file.read_bytes().decode("utf-8-sig", errors="replace")
         try:
@@ -157,4 +158,27 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
             settings[key] = root / Path(str(settings[key]))
         else:
             settings[key] = root / getattr(config, key)
-    return replace(config, **settings)
+    config = replace(config, **settings)
+    if problem := _output_problem(config):
+        where = ("--out", 1) if overrides.get("output_dir") is not None \
+            else (shown, _line_of(text, "output_dir"))
+        raise BuildError([Problem(*where, problem)])
+    return config
+
+
+def _output_problem(config: SiteConfig) -> str | None:
+    """Why the output folder cannot be one: a build replaces it as a whole, so it must
+    not be, hold or lie in the content or layouts folder, nor be or hold the site's root."""
+    out = config.output_dir.resolve()
+    for folder, what in ((config.root, "the site's folder"),
+                         (config.content_dir, "the content folder"),
+                         (config.layouts_dir, "the layouts folder")):
+        folder = folder.resolve()
+        if folder.is_relative_to(out):
+            where = "is" if folder == out else "holds"
+            return (f"the output folder {where} {what}, which a build would replace: "
+                    "choose a folder of its own, such as 'public'")
+        if out.is_relative_to(folder) and folder != config.root.resolve():
+            return (f"the output folder lies in {what}: choose a folder of its own, such "
+                    "as 'public'")
+    return None

@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -571,3 +572,29 @@ def test_a_base_url_given_on_the_command_line_is_checked_as_in_site_toml(previou
     assert run.err.startswith("--base-url:1: base_url 'stadt.github.io/archiv/' begins with "
                               "a host name but not with https://")
     assert checksums(previous.public) == before
+
+
+@pytest.mark.parametrize("setting, flag, expected", [
+    ('output_dir = "content"', None, "site.toml:2: the output folder is the content folder, "
+     "which a build would replace: choose a folder of its own, such as 'public'"),
+    ('output_dir = "."', None, "site.toml:2: the output folder is the site's folder"),
+    ('output_dir = ".."', None, "site.toml:2: the output folder holds the site's folder"),
+    ('output_dir = "content/files/site"', None, "site.toml:2: the output folder lies in the "
+     "content folder"),
+    ("", ".", "--out:1: the output folder is the site's folder"),
+])
+def test_an_output_folder_that_is_or_holds_the_sources_is_an_error(
+        tmp_path: Path, capsys, setting: str, flag: str | None, expected: str):
+    """A build replaces its output folder as a whole: the content or the site's root must
+    never become it (it moved the sources aside, and the next build published nothing)."""
+    site = Site(tmp_path / "site")
+    site.write("site.toml", f'title = "Archiv"\n{setting}\n')
+    site.simple("r", "2021/1")
+    before = checksums(site.root)
+    for command in ("check", "build"):
+        run = site.run(command, *(("--out", str(site.root / flag)) if flag else ()),
+                       capsys=capsys)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert run.err.startswith(expected), run.err
+    assert checksums(site.root) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
