@@ -57,6 +57,10 @@ class _AliasRefused(Exception):
 
 # libyaml's C parser when PyYAML has it (about five times faster), else the Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT = "tag:yaml.org,2002:int"
+# YAML 1.1 also reads 010 as 8 (octal), 0x0A as 10, 1_0 as 10 and 1:30 as 90 (base 60):
+# such a value is kept as written, never silently another number (a TOP, a vote count).
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
 class _Reader:
@@ -79,6 +83,8 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*key, i), item.start_mark.line + self.offset)
                     for i, item in enumerate(node.value)]
+        if node.tag == _INT and not _DECIMAL.fullmatch(node.value):
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:

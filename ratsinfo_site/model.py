@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,8 @@ def _bool(value: Any) -> tuple[Any, str | None]:
 
 
 def _count(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and value.isdigit():  # 010, kept as written (see load.py)
+        return None, f"must be a whole number without leading zeros, not {value!r}"
     if isinstance(value, bool) or not isinstance(value, int):
         return None, f"must be a whole number, not {value!r}"
     if value < 0:
@@ -260,14 +263,14 @@ def _agenda_item(value: Any) -> tuple[Any, str | None]:
     return _text(value)
 
 
+_HOUR_MINUTE = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")  # 17:00, read as text (see load.py)
+
+
 def _clock(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}", None  # YAML 1.1 reads 17:00 as 1020
-    if isinstance(value, str):
-        try:
-            return dt.time.fromisoformat(value.strip()).strftime("%H:%M"), None
-        except ValueError:
-            pass
+    if isinstance(value, str) and (match := _HOUR_MINUTE.fullmatch(value.strip())):
+        hour, minute = int(match[1]), int(match[2])
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}", None
     return None, "must be a time HH:MM"
 
 

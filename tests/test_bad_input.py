@@ -250,6 +250,22 @@ CASES: dict[str, Case] = {
         {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
                     "agenda_item: -3}\n")},
         f"{BAD}:7: 'consultations.agenda_item' must not be negative (-3)"),
+    "vote counts YAML would read in octal, hex or with underscores": error(
+        {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
+                    "votes: {for: 010, against: 0x0A, abstain: 1_0}}\n")},
+        f"{BAD}:7: 'consultations.votes.for' must be a whole number without leading zeros, "
+        "not '010'",
+        f"{BAD}:7: 'consultations.votes.against' must be a whole number, not '0x0A'",
+        f"{BAD}:7: 'consultations.votes.abstain' must be a whole number, not '1_0'"),
+    "an agenda item YAML would read in octal or base 60 is kept as written": harmless(
+        {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
+                    "agenda_item: 010}\n  - {committee: Kreisausschuss, date: 2020-12-01, "
+                    "agenda_item: 1:30}\n")},
+        page=("sitzungen/2021-01-01-kreistag/", "TOP 010"), absent=("TOP 8",)),
+    "a session's times without quotes, one of one digit": harmless(
+        {"content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\nstart: 9:30\n"
+         "end: 17:05\nnumber: 012\n---\n"},
+        page=("sitzungen/2021-03-31-kreistag/", "09:30"), absent=("570", "1025", "Nr. 10")),
     "title is not text": error({BAD: paper(FRONT.replace('"Neuer Beschluss"', "true"))},
                                f"{BAD}:3: 'title' must be text"),
     "date is a number": error({BAD: paper(FRONT.replace("2021-01-01", "20210101"))},
