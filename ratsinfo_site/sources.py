@@ -70,10 +70,11 @@ def find_sources(content_dir: Path, root: Path, unread: list[Problem] | None = N
     the content folders (a resolution saved as "x.MD" would vanish unsaid) goes to
     ``unread`` where it is given.
 
-    Raises BuildError for a content file that is no plain file (a pipe or a device, also
-    through a link), which reading would wait on, or read without end, and for a file name
-    that is not UTF-8 (it could be neither shown nor written into the outputs), or when
-    there is no content folder.
+    A content file that is no plain file (a pipe or a device, which reading would wait on
+    or read without end; a link to nothing) or whose name is not UTF-8 (it could be neither
+    shown nor written into the outputs) is left out, with an error in ``unread``, so that
+    the build reports it with the problems of the other files; without ``unread``, and
+    when there is no content folder, BuildError is raised.
     """
     if not content_dir.is_dir():  # a typo would publish an empty archive over the last one
         raise BuildError([Problem(show_path(content_dir, root), 1, "content folder not found "
@@ -82,19 +83,28 @@ def find_sources(content_dir: Path, root: Path, unread: list[Problem] | None = N
     prefix = f"{root}{os.sep}"
     for kind in KINDS:
         for entry in document_entries(content_dir / kind, others):
-            name, stat = entry.path, entry.stat()
+            name = entry.path
             shown = name[len(prefix):].replace(os.sep, "/") if name.startswith(prefix) \
                 else show_path(Path(name), root)  # e.g. content outside the site root
+            try:
+                stat = entry.stat()
+            except OSError as exc:
+                what = "a link to nothing" if entry.is_symlink() else exc.strerror
+                irregular.append(Problem(readable(shown), 1, f"cannot be read ({what})"))
+                continue
             if not S_ISREG(stat.st_mode):
-                irregular.append(Problem(shown, 1, "not a plain file (a pipe, a device or a "
-                                                   "link to one): content must be plain files"))
+                irregular.append(Problem(readable(shown), 1, "not a plain file (a pipe, a device "
+                                         "or a link to one): content must be plain files"))
             elif not name.isascii() and _undecodable(name):
-                shown = readable(shown)
-                irregular.append(Problem(shown, 1, "the file name is not UTF-8: rename it"))
-            found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
-    if irregular:
-        raise BuildError(irregular)
-    if unread is not None:
-        unread += [warning(readable(show_path(Path(other), root)), 1,
-                           "not read: content files end in '.md'") for other in others]
+                irregular.append(Problem(readable(shown), 1, "the file name is not UTF-8: "
+                                         "rename it"))
+            else:
+                found.append(Source(kind, name, shown, stat.st_size, stat.st_mtime_ns))
+    if unread is None:
+        if irregular:
+            raise BuildError(irregular)
+        return found
+    unread += irregular
+    unread += [warning(readable(show_path(Path(other), root)), 1,
+                       "not read: content files end in '.md'") for other in others]
     return found

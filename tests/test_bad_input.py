@@ -161,11 +161,19 @@ CASES: dict[str, Case] = {
                     + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
                     + "\n")},
         ("beschluesse/2021-1/", "Anlage 299")),
-    # reading would wait for a writer, or read without end: refused before anything is read
-    "a pipe named .md": error(
-        {}, "content/resolutions/pipe.md:1: not a plain file (a pipe, a device or a link to "
+    # reading would wait for a writer, or read without end: left out, and reported with the
+    # problems of the other files
+    "a pipe named .md, beside a file with an error": error(
+        {BAD: paper(FRONT.replace("2021-01-01", "2021-02-30"))},
+        "content/resolutions/pipe.md:1: not a plain file (a pipe, a device or a link to "
         "one): content must be plain files",
+        f"{BAD}:4: impossible date '2021-02-30' (day is out of range for month)",
         setup=lambda site: os.mkfifo(site.root / "content/resolutions/pipe.md")),
+    "a link to nothing named .md, beside a file with an error": error(
+        {BAD: paper(FRONT.replace("2021-01-01", "2021-02-30"))},
+        "content/resolutions/gone.md:1: cannot be read (a link to nothing)",
+        f"{BAD}:4: impossible date '2021-02-30' (day is out of range for month)",
+        setup=lambda site: (site.root / "content/resolutions/gone.md").symlink_to("weg.md")),
     "a link to a device": error(
         {}, "content/resolutions/null.md:1: not a plain file (a pipe, a device or a link to "
         "one): content must be plain files",
