@@ -53,9 +53,9 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     cache = RecordCache(cache_dir, code_digest())
     parsed = read_sources(sources, config.content_dir / "files", cache,
                           stage(report, "read", len(sources)))
-    records, problems = records_by_kind(parsed)
+    records, problems, failed = records_by_kind(parsed)
     archive, found = build_archive(records["resolutions"], records["sessions"],
-                                   records["committees"], records["topics"])
+                                   records["committees"], records["topics"], failed)
     problems = [*config.warnings, *unread, *problems, *found,
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),

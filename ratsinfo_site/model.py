@@ -392,6 +392,12 @@ DEFAULT_TYPE = "Beschlussvorlage"
 LEAD_LENGTH = 240  # characters of plain text kept for descriptions (meta.py cuts at 200)
 
 
+def named_reference(doc: RawDocument) -> str:
+    """The reference a resolution file gives, read as a valid file's is ("" for none)."""
+    value, message = _text(doc.meta.get("reference") if doc.meta else None)
+    return "" if message else value
+
+
 def _reference(fields: _Fields, path: tuple[Any, ...], value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         fields.error(path, f"'reference' {value!r} is read by YAML as a number: quote it "

@@ -16,6 +16,7 @@ from ratsinfo_site.load import KINDS, read_document
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
     TOPIC_KEYS,
+    named_reference,
     parse_description,
     parse_resolution,
     parse_session,
@@ -35,6 +36,8 @@ class Parsed:
     problems: tuple[Problem, ...]
     attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
     personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
+    # the reference a resolution file with errors gives: others may name it all the same
+    reference: str = ""
 
 
 def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
@@ -49,8 +52,11 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
     """Read and check one file; a resolution's long texts go to ``store`` when given."""
     path = source.path
     doc = read_document(path, source.shown, path.read_bytes())
+    reference = ""
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
+        if record is None:
+            reference = named_reference(doc)
         if record is not None and store is not None:
             text, decision, body = store.put(doc.digest, record.text, record.decision,
                                              record.body)
@@ -63,7 +69,7 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
         record, problems = parse_description(
             doc, COMMITTEE_KEYS if source.kind == "committees" else TOPIC_KEYS)
     return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record),
-                  personal_data(source.kind, doc))
+                  personal_data(source.kind, doc), reference)
 
 
 class RecordCache:
@@ -139,15 +145,20 @@ def _stored(record: Any) -> list[StoredText]:
                         getattr(record, "body", None)) if isinstance(v, StoredText)]
 
 
-def records_by_kind(parsed: dict[Source, Parsed]) -> tuple[dict[str, list[Any]], list[Problem]]:
-    """The records of the files without errors, by kind, and every problem found."""
+def records_by_kind(parsed: dict[Source, Parsed]
+                    ) -> tuple[dict[str, list[Any]], list[Problem], set[str]]:
+    """The records of the files without errors, by kind, every problem found, and the
+    references that resolution files with errors give."""
     records: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     problems: list[Problem] = []
+    failed: set[str] = set()
     for source, result in parsed.items():
         problems.extend(result.problems)
         if result.record is not None:
             records[source.kind].append(result.record)
-    return records, problems
+        elif result.reference:
+            failed.add(result.reference)
+    return records, problems, failed
 
 
 def read_sources(sources: list[Source], files_dir: Path, cache: RecordCache,

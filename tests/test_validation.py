@@ -238,3 +238,19 @@ def test_error_in_crlf_file_has_the_right_line(site: Site, capsys):
                b"public: true\r\n---\r\n")
     run = site.run("build", capsys=capsys)
     assert "content/resolutions/bad.md:4: impossible date '2021-02-29'" in run.err
+
+
+def test_naming_a_resolution_whose_file_has_errors_is_no_broken_reference(site: Site, capsys):
+    """Only the file's own error is reported: 'names no resolution' would be false."""
+    site.resolution("r1", 'reference: "R/1"\ntitle: Eins\ndate: 2024-02-30\npublic: true\n')
+    site.simple("r2", "R/2", extra='related: ["R/1", "R/9"]\n')
+    site.write("content/sessions/s.md", "---\ncommittee: Kreistag\ndate: 2024-03-01\n"
+               'agenda: ["R/1", "R/2"]\n---\n')
+    run = site.run("check", capsys=capsys)
+    assert run.code == 1
+    problems = [line for line in run.err.splitlines() if "has no host" not in line]
+    assert problems == [
+        "content/resolutions/r1.md:4: impossible date '2024-02-30' (day is out of range for "
+        "month)",
+        "content/resolutions/r2.md:6: related 'R/9' names no resolution",
+        "Check failed: 2 error(s)."], run.err
