@@ -95,10 +95,11 @@ def open_page_type(page, base: str, name: str) -> None:
     """Open one page type; search waits for its results and filters, a redirect stays put."""
     url = base + PAGE_TYPES[name]
     if name == "alias redirect":
-        # Without its meta refresh, so that the redirect page itself is what is looked at.
+        # Without its script and meta refresh, so that the redirect page itself is looked at.
         def without_refresh(route):
             response = route.fetch()
-            body = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", response.text())
+            body = re.sub(r'<meta http-equiv="refresh"[^>]*>|<script>location[^<]*</script>', "",
+                          response.text())
             route.fulfill(response=response, body=body)
         page.route(url, without_refresh)
     page.goto(url)

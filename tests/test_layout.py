@@ -164,6 +164,17 @@ def test_every_page_works_without_javascript(no_js, sub_path_site, name):
     assert no_js.locator("footer .legal-links a").count() >= 2
 
 
+def test_an_alias_address_with_a_section_leads_to_that_section(page, no_js, sub_path_site):
+    """A citation of a section under a paper's old number still reaches the section (the
+    refresh alone drops the #anchor; without script it is all there is)."""
+    base, _ = sub_path_site
+    page.goto(base + PAGE_TYPES["alias redirect"] + "#beratungsfolge")
+    page.wait_for_url(re.compile(r"/beschluesse/2022-7-052/#beratungsfolge$"))
+    assert page.evaluate("document.querySelector(':target').id") == "beratungsfolge"
+    no_js.goto(base + PAGE_TYPES["alias redirect"] + "#beratungsfolge")
+    no_js.wait_for_url(re.compile(r"/beschluesse/2022-7-052/(#beratungsfolge)?$"))
+
+
 def test_navigation_and_citation_work_without_javascript(no_js, sub_path_site):
     base, _ = sub_path_site
     no_js.goto(base)
