@@ -300,15 +300,20 @@ const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / config
 const words = (text) => squash(text).length ? text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u)
   .filter(Boolean) : [];
 
+// A word as typed on a keyboard without umlauts ("Massnahmen", "Foerderung", "Gebaude"):
+// the index finds "Maßnahmen" for it, and the comparison below must see the same word.
+const fold = (word) => word.replace(/ß/g, "ss").replace(/ä|ae/g, "a").replace(/ö|oe/g, "o")
+  .replace(/ü|ue/g, "u");
+
 // Where a part lacks a query word, Pagefind falls back to the longest indexed word that
 // starts the query word ("kreis" for "Kreislaufwirtschaftsplan"). Such a part's results
 // are dropped: its first result shows which words matched (the words at its locations).
 function isFallback(data, q) {
   const all = (data.content || "").split(/[\r\n\s]+/g);
-  const matched = (data.locations || []).flatMap((at) => words(all[at] || ""));
+  const matched = (data.locations || []).flatMap((at) => words(all[at] || "")).map(fold);
   // A real hit starts like the query word and is not a much shorter start of it (a stem
   // differs from its word by a few letters at most).
-  return words(q).some((term) => !matched.some((word) =>
+  return words(q).map(fold).some((term) => !matched.some((word) =>
     word.slice(0, 4) === term.slice(0, 4) && !(term.startsWith(word)
       && word.length + 4 < term.length)));
 }
