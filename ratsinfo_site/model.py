@@ -165,6 +165,11 @@ class Resolution:
             return "open"
         return self.consultations[-1].outcome
 
+    @property
+    def committees(self) -> tuple[str, ...]:
+        """The committees of its consultations, each once, in the order of consultation."""
+        return tuple(dict.fromkeys(c.committee for c in self.consultations))
+
 
 @dataclass(frozen=True)
 class SessionFile:

@@ -140,6 +140,22 @@ def test_filter_narrows_the_results_and_lives_in_the_url(page, sub_path_site):
     assert not page.get_by_label(re.compile(r"^Kreistag \(\d+\)$")).is_checked()
 
 
+def test_a_committee_filter_counts_a_paper_once_however_often_it_was_consulted(
+        page, sub_path_site):
+    """Two consultations in the Kreistag (2022/7/052): one paper, as ticking the filter
+    gives (the count said 17 and ticking gave 15)."""
+    base, _ = sub_path_site
+    search(page, base, "Haushalt")
+    open_filters(page)
+    box = page.get_by_role("group", name="Treffer eingrenzen").get_by_label(
+        re.compile(r"^Kreistag \(\d+\)$"))
+    promised = int(re.search(r"\((\d+)\)", box.evaluate("e => e.labels[0].textContent"))[1])
+    box.check()
+    page.wait_for_url(re.compile(r"gremium=Kreistag"))
+    wait_for_results(page)
+    assert count(page) == promised
+
+
 @pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
 def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_site, width):
     base, _ = sub_path_site
