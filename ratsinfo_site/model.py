@@ -72,6 +72,11 @@ class Votes:
     abstain: int | None
     biased: int | None
 
+    @property
+    def complete(self) -> bool:
+        """Whether Ja, Nein and Enthaltung were all recorded: only then are shares known."""
+        return None not in (self.yes, self.no, self.abstain)
+
 
 @dataclass(frozen=True)
 class Consultation:

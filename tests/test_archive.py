@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from tests.helpers import Site
@@ -110,6 +111,25 @@ def test_partial_votes_show_not_recorded_never_zero(site: Site, capsys):
     page = site.page("beschluesse/2021-1/")
     assert "Ja: 36 · Nein: 11 · Enthaltung: nicht erfasst · Befangen: nicht erfasst" in page
     assert "einstimmig" in page
+
+
+def test_a_vote_chart_only_where_its_shares_are_known(site: Site, capsys):
+    """Ja 20 with nothing else recorded drew a full-width Ja bar: unanimous, it seemed."""
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen, votes: {for: 20}}
+          - {committee: Kreisausschuss, date: 2021-03-01, result: angenommen,
+             votes: {abstain: 2}, unanimous: true}
+          - {committee: Finanzausschuss, date: 2021-02-01, result: angenommen,
+             votes: {for: 5, against: 2, abstain: 0}}
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("beschluesse/2021-1/")
+    assert "Ja: 20 · Nein: nicht erfasst" in page
+    charts = re.findall(r'<div class="vote-chart"[^>]*>(.*?)</div>', page, re.S)
+    assert len(charts) == 1, charts  # the Finanzausschuss's, whose votes are all recorded
+    assert re.findall(r'bar-(\w+)" style="width: ([\d.]+)%', charts[0]) == [
+        ("for", "71.4"), ("against", "28.6")]
 
 
 def test_long_lists_are_paginated(site: Site, capsys):
