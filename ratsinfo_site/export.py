@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -109,6 +110,15 @@ def _text(value: object) -> str | None:
     return str(value) if value else None
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # one never closed is shown as text
+
+
+def _source(text: object) -> str | None:
+    """A text's Markdown source as published: without its HTML comments, which an office
+    writes as notes to itself and which the page does not show."""
+    return _text(_COMMENT.sub("", str(text)).strip())
+
+
 def _site(urls: Urls, t: Catalogue, config: SiteConfig) -> Record:
     return {"title": config.title or t.messages["site_title"], "body": _text(config.body),
             "language": t.language, "url": _link(urls, "")}
@@ -164,7 +174,7 @@ def resolution_record(r: Resolution, archive: Archive, urls: Urls) -> Record:
         "title": r.title, "date": r.date.isoformat(), "year": r.year, "type": r.type,
         "withdrawn": r.withdrawn, "outcome": r.outcome, "topics": list(r.topics),
         "submitter": _text(r.submitter), "department": _text(r.department),
-        "decision_html": _text(r.decision), "body_html": _text(r.body), "text": _text(r.text),
+        "decision_html": _text(r.decision), "body_html": _text(r.body), "text": _source(r.text),
         "consultations": [consultation_record(c, r, urls) for c in r.consultations],
         "finance_html": finance_html, "finance_items": finance_items,
         "signed": signed, "issued": r.issued.isoformat() if r.issued else None,

@@ -250,6 +250,18 @@ Protokoll {word}.
         """, body=f"Sachverhalt {word}.\n")
 
 
+def test_html_comments_of_a_text_are_in_no_export_as_on_the_page(site: Site, tmp_path):
+    """An office's note in a comment: the page never showed it, the JSON's source did."""
+    site.resolution("r", 'reference: "2021/1"\ntitle: T\ndate: 2021-01-01\npublic: true\n',
+                    "Sichtbarer Text.\n\n<!-- Internvermerk: Zahlen\nnoch offen -->\n\n"
+                    "Weiter im Text <!-- Internvermerk zwei -->.\n")
+    published = publish(site.root, tmp_path, BASE)
+    for path, data in published.files.items():
+        assert b"Internvermerk" not in data, path
+    record = json.loads(published.files["api/beschluesse/2021-1.json"])
+    assert record["text"] == "Sichtbarer Text.\n\n\n\nWeiter im Text ."
+
+
 def test_non_public_text_is_in_no_feed_calendar_or_export(site: Site, tmp_path):
     _secret_site(site)
     for base in (BASE, "/"):
