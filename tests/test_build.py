@@ -278,3 +278,15 @@ def test_data_files_use_every_core_only_where_a_copy_of_the_build_fits_in_memory
     assert jobs == cores and made > 140  # two JSON files a resolution, lists, feeds
     data = json.loads((site.public / "api" / "beschluesse" / "2021-69.json").read_text("utf-8"))
     assert data["title"] == "Radweg 69"
+
+
+def test_a_session_title_is_its_own_words_in_the_heading(site: Site, capsys):
+    """The heading's text is what search excerpts and screen readers take: the date and the
+    title were one word ("10.02.2021Konstituierende")."""
+    site.simple("r", "2021/1", extra="consultations:\n  - {committee: Kreistag, date: "
+                "2021-02-10, result: angenommen}\n")
+    site.write("content/sessions/kt.md", "---\ncommittee: Kreistag\ndate: 2021-02-10\n"
+               "title: Konstituierende Sitzung\n---\n")
+    assert site.run("build", capsys=capsys).code == 0
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", site.page("sitzungen/2021-02-10-kreistag/"), re.S)[1]
+    assert re.sub(r"<[^>]+>", "", h1) == "Kreistag, 10.02.2021 Konstituierende Sitzung"
