@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from tests.browser import PAGE_TYPES, axe_violations, open_page_type, results, wait_for_results
+from tests.browser import (
+    PAGE_TYPES,
+    axe_violations,
+    open_filters,
+    open_page_type,
+    results,
+    wait_for_results,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +113,40 @@ def test_keyboard_alone_searches_sorts_filters_and_opens_a_result(page, sub_path
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(href) + "$"))
     assert page.locator("h1").count() == 1
+
+
+def test_the_focus_stays_where_the_keyboard_works_in_the_search(page, sub_path_site):
+    """Ticking a filter rebuilt the list, and the last "more" hid its button: the focus fell
+    to the page itself, and the next Tab started over at the top."""
+    base, _ = sub_path_site
+    page.goto(base + "suche/?q=Kreis")
+    wait_for_results(page)
+    open_filters(page)
+    box = page.locator("#search-filters input[type=checkbox]").nth(1)
+    name, value = box.get_attribute("name"), box.get_attribute("value")
+    box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(rf"[?&]{name}="))
+    wait_for_results(page)
+    page.wait_for_function("() => document.activeElement.type === 'checkbox'")
+    assert page.evaluate("() => [document.activeElement.name, document.activeElement.value, "
+                         "document.activeElement.checked]") == [name, value, True]
+    page.get_by_role("button", name="Alle Filter aufheben").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?q=Kreis$"))
+    wait_for_results(page)
+    page.wait_for_function("() => document.activeElement.tagName === 'SUMMARY'")
+    more = page.locator("#search-more")
+    assert more.is_visible()
+    while more.is_visible():
+        shown = page.locator("#search-results > li").count()
+        more.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li')"
+                               f".length > {shown}")
+    page.wait_for_function("() => document.activeElement.closest('#search-results') !== null")
+    page.keyboard.press("Tab")  # on through the new results, not from the top
+    assert page.evaluate("() => document.activeElement.closest('#search-results') !== null")
 
 
 def test_vote_charts_have_the_counts_as_text(page, sub_path_site):

@@ -124,13 +124,22 @@ async function showMore() {
   const batch = current.slice(shown, shown + PAGE);
   const data = await Promise.all(batch.map(dataOf));
   if (id !== runId) return;
-  list.append(...batch.map((item, i) => resultNode(data[i], item.pinned))
-    .filter((node, i) => !(data[i].meta || {}).sentinel));
+  const nodes = batch.map((item, i) => resultNode(data[i], item.pinned))
+    .filter((node, i) => !(data[i].meta || {}).sentinel);
+  list.append(...nodes);
   shown += batch.length;
+  const pressed = document.activeElement === more;
   more.hidden = complete && shown >= current.length;
+  // The last batch hides the button that had the focus: it goes on to the first new result
+  // (not back to the top of the page).
+  if (pressed && more.hidden && nodes.length) nodes[0].querySelector("a").focus();
 }
 
 function renderFilters(state, counts) {
+  // The control that had the focus (the box just ticked) has it again in the new list.
+  const had = filterBox.contains(document.activeElement) ? document.activeElement : null;
+  const wanted = had && (had.type === "checkbox" ? `${had.name}=${had.value}` : "reset");
+  let focus = null;
   filterBox.replaceChildren();
   let any = false;
   for (const [name, param] of config.filters) {
@@ -144,6 +153,7 @@ function renderFilters(state, counts) {
       const id = `f-${param}-${i}`;
       const box = el("input", { type: "checkbox", id, name: param, value });
       box.checked = (state.filters[name] || []).includes(value);
+      if (wanted === `${param}=${value}`) focus = box;
       box.addEventListener("change", () => {
         const next = readState();
         const chosen = new Set(next.filters[name] || []);
@@ -160,8 +170,10 @@ function renderFilters(state, counts) {
     const reset = el("button", { type: "button", class: "secondary" }, t.filters_reset);
     reset.addEventListener("click", () => { const next = readState(); next.filters = {}; writeState(next); run(); });
     filterBox.append(reset);
+    if (wanted === "reset") focus = reset;
   }
   filterDetails.hidden = !any;
+  if (wanted) (focus || filterDetails.querySelector("summary")).focus();
 }
 
 async function run() {
