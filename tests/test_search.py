@@ -195,6 +195,25 @@ def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path
     assert oldest == sorted(oldest) and oldest[0] < newest[0]
 
 
+@pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
+def test_a_filter_value_the_index_does_not_know_is_shown_and_can_be_cleared(
+        page, sub_path_site, width):
+    """A shared address with a year without papers or a renamed topic: the filter was
+    invisible, nothing said why nothing was found, and every new search kept it."""
+    base, _ = sub_path_site
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{base}suche/?q=Haushalt&jahr=1999")
+    page.wait_for_function("() => /gewählten Filtern/.test("
+                           "document.getElementById('search-status').textContent)")
+    assert page.inner_text("#search-status") == \
+        "Keine Treffer für „Haushalt“ mit den gewählten Filtern."
+    stale = page.get_by_label("1999 (0)")
+    assert stale.is_visible() and stale.is_checked()
+    page.get_by_role("button", name="Alle Filter aufheben").click()
+    page.wait_for_url(re.compile(r"\?q=Haushalt$"))
+    assert count(page) > 0 if wait_for_results(page) else False
+
+
 def test_opening_a_result_lands_on_the_resolution_page(page, sub_path_site):
     base, _ = sub_path_site
     search(page, base, "Kreislaufwirtschaftsplan")

@@ -143,8 +143,14 @@ function renderFilters(state, counts) {
   filterBox.replaceChildren();
   let any = false;
   for (const [name, param] of config.filters) {
+    // A value chosen in the address that the index does not know (a year without papers, a
+    // renamed topic) is shown too, ticked: else nothing would say why nothing is found.
+    const chosen = new Set(state.filters[name] || []);
     const values = Object.entries(counts[name] || {})
-      .filter(([value, count]) => count > 0 || (state.filters[name] || []).includes(value));
+      .filter(([value, count]) => count > 0 || chosen.has(value));
+    for (const value of chosen) {
+      if (!values.some(([known]) => known === value)) values.push([value, 0]);
+    }
     if (!values.length) continue;
     any = true;
     values.sort((a, b) => name === config.yearFilter ? b[0].localeCompare(a[0]) : a[0].localeCompare(b[0], config.language));
@@ -211,9 +217,11 @@ async function run() {
 
 function announce(state) {
   const count = complete ? t.results_count : t.results_at_least;
+  const filtered = Object.keys(state.filters).length && config.parts.length; // shown: see showFilters
+  const none = filtered ? t.results_none_filtered : t.results_none;
   status.textContent = current.length || !complete
     ? count.replace("{count}", current.length).replace("{query}", state.q)
-    : t.results_none.replace("{query}", state.q);
+    : none.replace("{query}", state.q);
 }
 
 // The index parts in the order of the sort: newest first, or oldest first.
