@@ -3,6 +3,11 @@
 Papers, meetings and organizations each get a file and paged lists; consultations,
 agenda items, locations and files are embedded (ids with a fragment of their file).
 OParl has no place for votes, signatures, finance or the statement of facts.
+
+``created`` and ``modified``, which OParl requires of every object with a file of its own,
+are the dates the archive knows, as the Atom feeds' ``updated`` (feeds.last_changed): a
+paper's date and the latest of its consultations, never the time of a build (the same
+input gives the same bytes).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from zoneinfo import ZoneInfo
 from ratsinfo_site.archive import Archive, Committee, Session
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.export import json_bytes
+from ratsinfo_site.feeds import last_changed
 from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution
@@ -28,12 +34,24 @@ ROOT = "oparl/v1/"
 SCHEMA = "https://schema.oparl.org/1.1/"
 PER_PAGE = 100
 ZONE = ZoneInfo("Europe/Berlin")  # OParl times need an offset; German councils keep this one
+EPOCH = dt.date(1970, 1, 1)  # an archive without a paper yet
 Json = dict[str, Any]
 
 
 def _compact(obj: Json) -> Json:
     """Optional properties without data are left out, as the spec recommends."""
     return {k: v for k, v in obj.items() if v not in (None, "", [], {})}
+
+
+def _stamps(first: dt.date, last: dt.date) -> Json:
+    """``created`` and ``modified``: midnight in Berlin of the first and the last date."""
+    return {"created": _time(first, ""), "modified": _time(max(first, last), "")}
+
+
+def _session_changed(s: Session) -> dt.date:
+    """The latest date a meeting's agenda items know (a later consultation changes its
+    resolution text)."""
+    return max([s.date, *(last_changed(item.resolution) for item in s.items)])
 
 
 def _time(day: dt.date, clock: str) -> str:
@@ -91,7 +109,7 @@ class _Export:
             "paperType": r.type,
             "relatedPaper": [self.paper_id(x) for x in self.archive.related.get(r.reference, ())],
             "auxiliaryFile": files, "consultation": consultations, "keyword": list(r.topics),
-            "web": self.url(self.urls.of(r)),
+            "web": self.url(self.urls.of(r)), **_stamps(r.date, last_changed(r)),
         })
 
     def meeting(self, s: Session) -> Json:
@@ -116,6 +134,7 @@ class _Export:
             "end": _time(s.date, info.end) if info and info.end else "",
             "location": location, "organization": [self.organization_id(s.committee)],
             "agendaItem": items, "web": self.url(self.urls.of(s)),
+            **_stamps(s.date, _session_changed(s)),
         })
 
     def organization(self, c: Committee) -> Json:
@@ -123,7 +142,22 @@ class _Export:
             "id": self.organization_id(c.name), "type": f"{SCHEMA}Organization",
             "body": self.url(f"{ROOT}body.json"), "name": c.name, "shortName": c.short,
             "organizationType": "Gremium", "web": self.url(self.urls.of(c)),
+            **self.committee_stamps(c),
         })
+
+    def committee_stamps(self, c: Committee) -> Json:
+        """Its first session and the latest change of one (a committee without sessions:
+        the archive's)."""
+        sessions = c.sessions or self.archive.sessions
+        if not sessions:
+            return self.archive_stamps()
+        return _stamps(min(s.date for s in sessions), max(map(_session_changed, sessions)))
+
+    def archive_stamps(self) -> Json:
+        """The oldest date of the archive and its latest change (system and body)."""
+        dates = [r.date for r in self.archive.resolutions] + [s.date for s in self.archive.sessions]
+        changed = [last_changed(r) for r in self.archive.resolutions] + dates
+        return _stamps(min(dates, default=EPOCH), max(changed, default=EPOCH))
 
     def entry(self) -> list[tuple[str, Json]]:
         """System and the body."""
@@ -131,14 +165,14 @@ class _Export:
         system = _compact({
             "id": self.url(f"{ROOT}system.json"), "type": f"{SCHEMA}System",
             "oparlVersion": SCHEMA, "body": self.url(f"{ROOT}bodies.json"),
-            "name": self.config.title or name, "website": self.url(""),
+            "name": self.config.title or name, "website": self.url(""), **self.archive_stamps(),
         })
         body = {  # the required lists are there even when empty
             "id": self.url(f"{ROOT}body.json"), "type": f"{SCHEMA}Body",
             "system": system["id"], "name": name, "website": self.url(""),
             **{key: self.url(f"{ROOT}{key}s.json")
                for key in ("organization", "person", "meeting", "paper")},
-            "legislativeTerm": [], "web": self.url(""),
+            "legislativeTerm": [], "web": self.url(""), **self.archive_stamps(),
         }
         return [(f"{ROOT}system.json", system), (f"{ROOT}body.json", body)]
 
@@ -190,7 +224,7 @@ def oparl_files(archive: Archive, urls: Urls, t: Catalogue,
         ("paper", archive.resolutions, export.paper, export.paper_inputs, lambda r: r.slug),
         ("meeting", archive.sessions, export.meeting, lambda s: s, lambda s: s.slug),
         ("organization", archive.committees, export.organization,
-         lambda c: (c.name, c.short, c.slug), lambda c: c.slug),
+         lambda c: (c.name, c.short, c.slug, export.committee_stamps(c)), lambda c: c.slug),
     ):
         files += [DataFile(f"{ROOT}{name}/{slug(x)}.json", inputs(x),
                            partial(_object_file, make, x)) for x in things]

@@ -107,6 +107,28 @@ def test_export_follows_the_shape_of_oparl_1_1(exported):
     assert set(listing) == {"data", "pagination", "links"}
 
 
+def test_every_object_with_a_file_of_its_own_says_when_it_was_created_and_modified(exported):
+    """OParl 1.1 requires both of every object not embedded in another: sync clients
+    fetch again what was modified since their last visit."""
+    import datetime as dt
+
+    objects = []
+    for path in sorted(exported.rglob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        objects += data["data"] if "pagination" in data else [data]
+    assert len(objects) > 100
+    for obj in objects:
+        created = dt.datetime.fromisoformat(obj["created"])
+        modified = dt.datetime.fromisoformat(obj["modified"])
+        assert created.tzinfo is not None and created <= modified, obj["id"]
+    paper = json.loads((exported / "oparl/v1/paper/2021-7-014.json").read_text("utf-8"))
+    assert (paper["created"], paper["modified"]) == ("2021-03-31T00:00:00+02:00",
+                                                     "2021-04-01T00:00:00+02:00")  # issued
+    body = json.loads((exported / "oparl/v1/body.json").read_text("utf-8"))
+    papers = [o for o in objects if o["type"].endswith("/Paper")]
+    assert body["modified"] == max(p["modified"] for p in papers)
+
+
 def test_ids_are_absolute_when_the_site_has_a_host(example_site: Site):
     files = export(config_of(example_site, base_url="https://example.github.io/archiv/"))
     system = json.loads(files["oparl/v1/system.json"])
