@@ -136,12 +136,24 @@ CASES: dict[str, Case] = {
         "Markdown can render (at most 50)"),
     "a paragraph of 20,000 unclosed '['": error(
         {BAD: paper(body="Einleitung.\n\n- Punkt\n\n" + "[a" * 20000 + "\n")},
-        f"{BAD}:12: a paragraph has 20,000 of the marks [ ` < * _, more than Markdown can "
-        "render in reasonable time (at most 1,000): split it into shorter ones"),
+        f"{BAD}:12: a paragraph has 20,000 of the marks [ ` < * _, entities (&amp;), escapes "
+        "(\\) and line breaks, more than Markdown can render in reasonable time (at most "
+        "1,000): split it into shorter ones"),
     "the same in a front matter text": error(
         {BAD: paper(FRONT + 'resolution: "' + "*a **a " * 1000 + '"\n')},
-        f"{BAD}:6: a paragraph has 3,000 of the marks [ ` < * _, more than Markdown can "
-        "render in reasonable time (at most 1,000): split it into shorter ones"),
+        f"{BAD}:6: a paragraph has 3,000 of the marks [ ` < * _, entities (&amp;), escapes "
+        "(\\) and line breaks, more than Markdown can render in reasonable time (at most "
+        "1,000): split it into shorter ones"),
+    "a paragraph of 50,000 entities": error(
+        {BAD: paper(body="Einleitung.\n\n" + "Kosten&nbsp;" * 50000 + "\n")},
+        f"{BAD}:10: a paragraph has 50,000 of the marks [ ` < * _, entities (&amp;), escapes "
+        "(\\) and line breaks, more than Markdown can render in reasonable time (at most "
+        "1,000): split it into shorter ones"),
+    "a paragraph of 20,000 hard line breaks and escapes": error(
+        {BAD: paper(body="Einleitung.\n\n" + "a  \n\\." * 10000 + "\n")},
+        f"{BAD}:10: a paragraph has 20,000 of the marks [ ` < * _, entities (&amp;), escapes "
+        "(\\) and line breaks, more than Markdown can render in reasonable time (at most "
+        "1,000): split it into shorter ones"),
     "30,000 unclosed '<' in a line": error(
         {BAD: paper(body="Einleitung.\n\n" + "<http://a" * 30000 + "\n")},
         f"{BAD}:8: text with 30,000 HTML tags, more than Markdown can render in reasonable "
@@ -153,9 +165,9 @@ CASES: dict[str, Case] = {
         "render in reasonable time: write '&lt;' for them"),
     "the same in a site's text page": error(
         {"content/pages/impressum.md": "# Impressum\n\nAnschrift.\n\n" + "[a" * 5000 + "\n"},
-        "content/pages/impressum.md:5: a paragraph has 5,000 of the marks [ ` < * _, more "
-        "than Markdown can render in reasonable time (at most 1,000): split it into shorter "
-        "ones"),
+        "content/pages/impressum.md:5: a paragraph has 5,000 of the marks [ ` < * _, "
+        "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
+        "reasonable time (at most 1,000): split it into shorter ones"),
     "lists nested 8 levels, a paragraph of 300 links": harmless(
         {BAD: paper(body="".join("    " * i + f"- Ebene {i}\n" for i in range(8)) + "\n"
                     + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
