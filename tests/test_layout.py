@@ -175,6 +175,19 @@ def test_an_alias_address_with_a_section_leads_to_that_section(page, no_js, sub_
     no_js.wait_for_url(re.compile(r"/beschluesse/2022-7-052/(#beratungsfolge)?$"))
 
 
+def test_the_search_page_without_javascript_links_the_lists_it_names(no_js, sub_path_site):
+    """Its notice says the lists by committee, topic and year have every paper: each one
+    a link there, and each link works."""
+    base, _ = sub_path_site
+    no_js.goto(base + "suche/?q=Haushalt")
+    names = [no_js.locator("main a", has_text=name).first for name in ("Gremien", "Themen",
+                                                                         "Jahre")]
+    assert all(link.is_visible() for link in names)
+    names[1].click()
+    no_js.wait_for_url(re.compile(r"/themen/$"))
+    assert no_js.inner_text("h1") == "Themen"
+
+
 def test_navigation_and_citation_work_without_javascript(no_js, sub_path_site):
     base, _ = sub_path_site
     no_js.goto(base)
