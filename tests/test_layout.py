@@ -47,6 +47,16 @@ def shoot(page, name: str, size: str, scheme: str) -> None:
         page.screenshot(path=f"{SHOTS}/{slug}-{size}-{scheme}.png", full_page=True)
 
 
+def test_headings_hyphenate_long_compounds_where_the_browser_can(phone, sub_path_site):
+    """A title's compound broke at any letter on a phone, without a hyphen; with hyphens
+    on, a browser that knows German breaks it at a syllable and marks the break."""
+    base, _ = sub_path_site
+    open_page_type(phone, base, "resolution")
+    styles = phone.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3')]"
+                            ".map(h => getComputedStyle(h).hyphens)")
+    assert styles and set(styles) == {"auto"}, styles
+
+
 def overflowing(page) -> list[str]:
     """Elements whose right edge leaves the screen (outside a scroll box of their own)."""
     return page.evaluate("""() => {
