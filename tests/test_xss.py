@@ -135,11 +135,15 @@ class Markup(HTMLParser):
         if tag != "script" or self._script is None:
             return
         kind, src = self._script.get("type"), self._script.get("src")
+        data = "".join(self._data)
+        # an alias's redirect, keeping the #section: to an address of the site, nothing else
+        redirect = not self._script and re.fullmatch(
+            rf'location\.replace\("{PREFIX}[\w/-]+" \+ location\.hash\);', data)
         if kind in ("application/ld+json", "application/json") and not src:
-            self.json_scripts.append("".join(self._data))
-        elif not (src and re.fullmatch(rf"{PREFIX}assets/[\w.-]+\.js", src)
-                  and not "".join(self._data).strip()):
-            self.problems.append(f"<script {self._script}>{''.join(self._data)[:60]}")
+            self.json_scripts.append(data)
+        elif not redirect and not (src and re.fullmatch(rf"{PREFIX}assets/[\w.-]+\.js", src)
+                                   and not data.strip()):
+            self.problems.append(f"<script {self._script}>{data[:60]}")
         self._script = None
 
 
