@@ -56,6 +56,11 @@ class Session:
     def year(self) -> int:
         return self.date.year
 
+    @property
+    def resolution_count(self) -> int:
+        """How many resolutions its public items consult (one may be on it twice)."""
+        return len({item.resolution.reference for item in self.items})
+
 
 @dataclass(frozen=True)
 class Committee:

@@ -149,6 +149,9 @@ def test_a_paper_twice_on_one_sessions_agenda_has_an_anchor_for_each_item(site: 
     assert 'href="/beschluesse/2021-1/#beratung-2021-03-31-kreistag-2"' in session
     assert 'href="/beschluesse/2021-2/#beratung-2021-03-31-kreistag"' in session
     assert "kreistag-2" not in site.page("beschluesse/2021-2/")
+    # three public items, two resolutions: the lists count resolutions, as they say
+    for listing in ("sitzungen/", "gremien/kreistag/"):
+        assert '<span class="meta">2 Beschlüsse</span>' in site.page(listing), listing
 
 
 def test_withdrawn_resolution_keeps_its_page_with_a_notice(site: Site, capsys):
