@@ -22,7 +22,7 @@ from ratsinfo_site.incremental import Manifest
 from ratsinfo_site.links import broken_links
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts, text_pages
-from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb, pmap, workers
+from ratsinfo_site.parallel import MEMORY_BUDGET_MB, long_lived, memory_mb, pmap, workers
 from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.progress import Clock, Report, stage
@@ -42,10 +42,12 @@ DATA_WORKER_GROWTH = 1.25
 
 def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
                  report: Report | None = None, sources: list[Source] | None = None,
-                 unread: Sequence[Problem] = ()) -> tuple[Archive, list[Problem]]:
+                 unread: Sequence[Problem] = (), keep: Callable[[], None] | None = None
+                 ) -> tuple[Archive, list[Problem]]:
     """Load and check every content file; raise BuildError with all errors at once.
 
-    ``sources`` and ``unread`` are what ``find_sources`` found, where the caller has it.
+    ``sources`` and ``unread`` are what ``find_sources`` found, where the caller has it;
+    ``keep()``, where given, is called once the records are read (see parallel.long_lived).
     """
     if sources is None:
         unread = []
@@ -54,6 +56,8 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     parsed = read_sources(sources, config.content_dir / "files", cache,
                           stage(report, "read", len(sources)))
     records, problems, failed = records_by_kind(parsed)
+    if keep:
+        keep()
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"], failed)
     problems = [*config.warnings, *unread, *problems, *found,
@@ -122,50 +126,52 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
     if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
         clone = OutputClone(config.output_dir, previous.outputs(),
                             [f"{BUNDLE}/{name}" for name in previous.parts])
-    try:
-        archive, warnings = read_archive(config, cache_dir, report=report, sources=sources,
-                                         unread=unread)
-        t = catalogue(config.language)
-        urls = Urls(config.base_path, config.host, t.words)
-        history = read_history(config.content_dir, _published_files(config, archive))
-        pages = build_pages(archive, urls, t, config, history)
-    except BaseException:
-        if clone:
-            clone.discard()
-        raise
-    prints = Fingerprints(site)
-    manifest = Manifest(config.output_dir, site)
-    clock.lap("read")
-    spare = Manifest.take_spare(cache_dir, config.output_dir, site)
-    cloned = clone.result() if clone else None
-    if spare is None and cloned is not None:
-        spare = previous  # the clone holds what the last build wrote
-    out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
-    try:
-        rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                prints, previous, manifest, out, cache_dir, report)
-        page_count = len(pages)
-        page_urls = [page.url for page in pages if page.kind != "redirect"]
-        del pages  # every page's objects (JSON-LD, citation …) freed before the data files
-        clock.lap("render")
-        for path, source in _copied_files(archive, urls):  # not read into memory
-            out.copy(path, source)
-            manifest.copies.append(path)
-        made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
-                           previous, manifest, out, report)
-        warnings = sorted({*warnings, *broken_links(archive, urls, {*manifest.files,
-                                                                    *manifest.copies})})
-        clock.lap("data")
-        parts = index_parts(archive, urls)
-        digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
-                   for p in parts}
-    except BaseException:
-        out.abandon()
-        raise
-    counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
-              "committees": len(archive.committees), "topics": len(archive.topics)}
-    return Made(out, previous, manifest, spare.parts if spare else None, parts, digests,
-                counts, warnings, page_count, rendered, made, clock)
+    with long_lived() as keep:
+        try:
+            archive, warnings = read_archive(config, cache_dir, report=report,
+                                             sources=sources, unread=unread, keep=keep)
+            t = catalogue(config.language)
+            urls = Urls(config.base_path, config.host, t.words)
+            history = read_history(config.content_dir, _published_files(config, archive))
+            pages = build_pages(archive, urls, t, config, history)
+            keep()  # the pages and what they hold
+        except BaseException:
+            if clone:
+                clone.discard()
+            raise
+        prints = Fingerprints(site)
+        manifest = Manifest(config.output_dir, site)
+        clock.lap("read")
+        spare = Manifest.take_spare(cache_dir, config.output_dir, site)
+        cloned = clone.result() if clone else None
+        if spare is None and cloned is not None:
+            spare = previous  # the clone holds what the last build wrote
+        out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
+        try:
+            rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
+                                    prints, previous, manifest, out, cache_dir, report)
+            page_count = len(pages)
+            page_urls = [page.url for page in pages if page.kind != "redirect"]
+            del pages  # every page's objects (JSON-LD, citation …) freed before the data files
+            clock.lap("render")
+            for path, source in _copied_files(archive, urls):  # not read into memory
+                out.copy(path, source)
+                manifest.copies.append(path)
+            made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
+                               previous, manifest, out, report)
+            warnings = sorted({*warnings, *broken_links(archive, urls, {*manifest.files,
+                                                                        *manifest.copies})})
+            clock.lap("data")
+            parts = index_parts(archive, urls)
+            digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
+                       for p in parts}
+        except BaseException:
+            out.abandon()
+            raise
+        counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
+                  "committees": len(archive.committees), "topics": len(archive.topics)}
+        return Made(out, previous, manifest, spare.parts if spare else None, parts, digests,
+                    counts, warnings, page_count, rendered, made, clock)
 
 
 def index(done: Made, report: Report | None, cache_dir: Path | None) -> list[Part]:

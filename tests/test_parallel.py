@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
 import pytest
 
 from ratsinfo_site.errors import BuildError, Problem
-from ratsinfo_site.parallel import MIN_PER_WORKER, in_child, pmap
+from ratsinfo_site.parallel import (
+    MIN_PER_WORKER,
+    in_child,
+    long_lived,
+    pmap,
+)
 
 PARENT = os.getpid()
 
@@ -104,3 +110,18 @@ def _dies(send) -> None:
 def test_in_child_that_dies_is_an_error_not_a_hang() -> None:
     with pytest.raises(RuntimeError, match="ended without its result .exit code 3."):
         in_child(_dies)
+
+
+def test_long_lived_objects_stay_out_of_the_collectors_way_until_the_end() -> None:
+    """A build keeps its records and pages from the collector's full passes; the workers
+    it forks meanwhile must not give them back to it (pmap froze and unfroze all)."""
+    assert gc.get_freeze_count() == 0
+    with long_lived() as keep:
+        records = [{"n": n} for n in range(10_000)]
+        keep()
+        assert gc.get_freeze_count() >= len(records)
+        assert pmap(lambda x: x * 2, list(range(4 * MIN_PER_WORKER)), jobs=2)[-1] == \
+            2 * (4 * MIN_PER_WORKER - 1)
+        assert gc.get_freeze_count() >= len(records)  # pmap unfroze everything: 0
+    assert gc.get_freeze_count() == 0
+
