@@ -156,6 +156,25 @@ def test_a_committee_filter_counts_a_paper_once_however_often_it_was_consulted(
     assert count(page) == promised
 
 
+def test_a_second_value_of_one_filter_can_be_ticked_and_counts_what_it_adds(
+        page, sub_path_site):
+    """With 2022 ticked, 2021 showed 0 (counted together with 2022: no paper has both
+    years) and was not offered at all; ticking it gives papers of either year."""
+    base, _ = sub_path_site
+    search(page, base, "Haushalt", "&jahr=2021")
+    of_2021 = count(page)
+    search(page, base, "Haushalt", "&jahr=2022")
+    of_2022 = count(page)
+    open_filters(page)
+    box = page.get_by_role("group", name="Treffer eingrenzen").get_by_label(
+        re.compile(r"^2021 \(\d+\)$"))
+    assert box.evaluate("e => e.labels[0].textContent") == f"2021 ({of_2021})"
+    box.check()
+    page.wait_for_url(re.compile(r"jahr=2022&jahr=2021"))
+    wait_for_results(page)
+    assert count(page) == of_2021 + of_2022
+
+
 @pytest.mark.parametrize("width", [375, 1280], ids=["phone", "desktop"])
 def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_site, width):
     base, _ = sub_path_site

@@ -203,7 +203,8 @@ async function run() {
     if (/\d/.test(state.q)) await pinReference(current, state.q);
     if (id !== runId) return;
     shown = 0;
-    if (filterCounts) renderFilters(state, found.filters);
+    if (filterCounts) renderFilters(state, await valueCounts(state, found.filters));
+    if (id !== runId) return;
     await showMore();
     if (id !== runId) return;
     // The status changes last: once it says how many, the results are on screen.
@@ -260,6 +261,20 @@ async function searchLoaded(state) {
   return pagefind.search(state.q, { filters: pagefindFilters(state), sort: { date: state.sort } });
 }
 
+// What each filter value would give when ticked: the other filters apply, the values
+// already ticked in its own group do not (a second year widens the search to either
+// year; counted with the first, every other year showed 0 and could not be ticked).
+async function valueCounts(state, counts) {
+  const result = { ...counts };
+  for (const name of Object.keys(state.filters)) {
+    const others = { ...state.filters };
+    delete others[name];
+    const search = await pagefind.search(state.q, { filters: pagefindFilters({ filters: others }) });
+    result[name] = search.filters[name] || {};
+  }
+  return result;
+}
+
 function pagefindFilters(state) {
   const filters = {};
   for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
@@ -285,7 +300,9 @@ async function showFilters(state, id) {
   if (complete) found = await searchLoaded(state);
   else await collect(state, Infinity, id);
   if (id !== runId) return;
-  renderFilters(state, found.filters);
+  const counts = await valueCounts(state, found.filters);
+  if (id !== runId) return;
+  renderFilters(state, counts);
   announce(state);
   more.hidden = shown >= current.length;
 }
