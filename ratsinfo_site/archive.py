@@ -286,7 +286,7 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
     topic_names: dict[str, tuple[str, int]] = {}
     for r in published:
         for t in r.topics:
-            topic_names.setdefault(t, (r.source, r.line))
+            topic_names.setdefault(t, (r.source, r.topics_line))
     for d in topic_files:
         topic_names[d.name] = (d.source, d.line)
     problems += _check_unique([(slugify(n), p, ln, n) for n, (p, ln) in committee_names.items()],

@@ -157,6 +157,7 @@ class Resolution:
     lead: str  # the start of the decision (or else the body) as plain text, for summaries
     digest: str  # of the source file: what a cached page or index part was built from
     links: tuple[Link, ...] = ()  # in its texts, to addresses of this site
+    topics_line: int = 0  # of its key 'topics', where a topic's problems are reported
 
     @property
     def year(self) -> int:
@@ -560,6 +561,7 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         attachments=_attachments(f, files_dir), related=f.texts(("related",)),
         aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
         body=body, text=doc.body, lead=lead, digest=doc.digest, links=tuple(f.links),
+        topics_line=doc.line("topics"),
     )
     for check in ("related", "aliases", "topics"):
         if meta.get(check) is not None and not isinstance(meta[check], list | str):

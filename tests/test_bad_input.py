@@ -202,7 +202,7 @@ CASES: dict[str, Case] = {
         "a folder name can hold (at most 150): shorten it"),
     "a topic that gives an address too long for a folder name": error(
         {BAD: paper(FRONT + 'topics: ["' + "Kreisentwicklung " * 12 + '"]\n')},
-        f"{BAD}:2: topic '{('Kreisentwicklung ' * 3)[:40]}…' gives an address of 203 "
+        f"{BAD}:6: topic '{('Kreisentwicklung ' * 3)[:40]}…' gives an address of 203 "
         "characters, more than a folder name can hold (at most 150): shorten it"),
     "no content folder (a typo in content_dir)": error(
         {}, "content:1: content folder not found (content_dir in site.toml, or --content)",
@@ -356,11 +356,11 @@ CASES: dict[str, Case] = {
         f"{BAD}:6: duplicate reference '2021/7/014': also in content/resolutions/good.md:2"),
     "topics with the same address": error(
         {BAD: paper(FRONT + "topics: [SOZIALES]\n")},
-        f"{BAD}:2: topic 'SOZIALES' has the same address 'soziales' as 'Soziales' in "
-        "content/resolutions/good.md:2"),
+        f"{BAD}:6: topic 'SOZIALES' has the same address 'soziales' as 'Soziales' in "
+        "content/resolutions/good.md:6"),
     "topic whose name gives no address": error(
         {BAD: paper(FRONT + 'topics: ["!!!"]\n')},
-        f"{BAD}:2: topic '!!!' gives an empty address (slug)"),
+        f"{BAD}:6: topic '!!!' gives an empty address (slug)"),
     "committee whose name gives no address": error(
         {BAD: paper(FRONT + 'consultations:\n  - {committee: "Комитет", date: 2021-01-02}\n')},
         f"{BAD}:7: committee 'Комитет' gives an empty address (slug)"),
