@@ -149,6 +149,20 @@ def test_the_focus_stays_where_the_keyboard_works_in_the_search(page, sub_path_s
     assert page.evaluate("() => document.activeElement.closest('#search-results') !== null")
 
 
+def test_the_focus_goes_to_the_search_field_when_the_filter_box_goes(page, sub_path_site):
+    """Unticking the last filter of a search without results hides the box: the focus
+    fell to the page (the next Tab reached the footer)."""
+    base, _ = sub_path_site
+    page.goto(base + "suche/?q=xyzzyqq&jahr=2022")
+    page.wait_for_function("() => /gewählten Filtern/.test("
+                           "document.getElementById('search-status').textContent)")
+    page.get_by_label("2022 (0)").focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"\?q=xyzzyqq$"))
+    page.wait_for_function("() => document.getElementById('search-filter-box').hidden")
+    page.wait_for_function("() => document.activeElement.id === 'search-field'")
+
+
 def test_vote_charts_have_the_counts_as_text(page, sub_path_site):
     base, _ = sub_path_site
     for name in ("resolution", "session"):

@@ -179,7 +179,8 @@ function renderFilters(state, counts) {
     if (wanted === "reset") focus = reset;
   }
   filterDetails.hidden = !any;
-  if (wanted) (focus || filterDetails.querySelector("summary")).focus();
+  // Where the control is gone: the filter box, or the search field when the box is too.
+  if (wanted) (focus || (any ? filterDetails.querySelector("summary") : input)).focus();
 }
 
 async function run() {
