@@ -60,6 +60,14 @@ def test_word_starts_stems_and_later_compound_parts_find_the_seed(page, sub_path
     assert SEED in titles(search(page, base, query))
 
 
+@pytest.mark.parametrize("label", ["Befangen", "Federführung", "Einreicher"])
+def test_the_pages_labels_are_not_search_words(page, sub_path_site, label):
+    """No text of the example says these words; the pages' labels (facts, vote lines)
+    do, and every paper with votes or a department was a hit for them."""
+    base, _ = sub_path_site
+    assert search(page, base, label) == []
+
+
 def test_a_fragment_that_is_not_a_word_finds_nothing(page, sub_path_site):
     base, _ = sub_path_site
     assert search(page, base, "zept") == []
