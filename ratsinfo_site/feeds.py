@@ -10,11 +10,11 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from ratsinfo_site.archive import Archive, Session
+from ratsinfo_site.archive import Archive, Committee, Session, Topic
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
@@ -52,6 +52,28 @@ def feed_files(archive: Archive, urls: Urls, t: Catalogue,
     files.append(DataFile(calendar_path(urls), _calendar_inputs(archive.sessions),
                           partial(session_calendar, archive.sessions, urls, t, config)))
     return files
+
+
+class Subscription(NamedTuple):
+    """A feed or calendar a page links to (in its head, for feed readers, and visibly)."""
+
+    label: str
+    href: str
+    type: str
+
+
+def subscriptions(urls: Urls, t: Catalogue) -> tuple[Subscription, ...]:
+    """The newest resolutions' feed (with a host in ``base_url``) and the sessions' calendar."""
+    found = [Subscription(t.messages["subscribe_feed"], urls.href(FEED_FILE),
+                          "application/atom+xml")] if urls.absolute("") is not None else []
+    found.append(Subscription(t.messages["subscribe_calendar"], urls.href(calendar_path(urls)),
+                              "text/calendar"))
+    return tuple(found)
+
+
+def feed_of(thing: Topic | Committee, urls: Urls) -> str | None:
+    """The address of a topic's or committee's feed (None without a host: no feeds)."""
+    return urls.href(urls.of(thing) + FEED_FILE) if urls.absolute("") is not None else None
 
 
 def site_title(config: SiteConfig, t: Catalogue) -> str:

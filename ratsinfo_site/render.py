@@ -11,6 +11,7 @@ import jinja2
 
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import Problem
+from ratsinfo_site.feeds import feed_of, subscriptions
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.markup import section_anchors
@@ -51,6 +52,7 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue,
         absolute=urls.absolute, vote_bars=lambda votes: vote_bars(votes, t),
         site_title=config.title or t.messages["site_title"],
         legal_links=legal_links(config, urls, t), content_lang=content_lang(t),
+        subscriptions=subscriptions(urls, t), feed_of=lambda thing: feed_of(thing, urls),
     )
     return env
 

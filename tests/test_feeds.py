@@ -228,3 +228,32 @@ def test_control_characters_from_yaml_escapes_leave_every_feed_readable(site: Si
         assert [e.title for e in feed.entries] == ["2021/1: Rad weg und Brücke"]
     page = site.page("beschluesse/2021-1/")
     assert "Hin weis" in page and "Text." in page
+
+
+def test_every_page_links_the_feeds_and_the_calendar_it_has(site: Site, capsys):
+    """Feeds and the calendar were written but linked from no page: a feed reader given a
+    page found nothing, and a reader saw no way to subscribe."""
+    import re
+
+    site.simple("r", "2021/1", extra="topics: [Umwelt]\nconsultations:\n  - {committee: "
+                "Kreistag, date: 2021-04-01, result: angenommen}\n")
+    assert site.run("build", "--base-url", BASE, capsys=capsys).code == 0
+    pages = [p for p in site.public.rglob("*.html") if "pagefind" not in p.parts]
+    for path in pages:
+        html = path.read_text("utf-8")
+        linked = re.findall(r'<link rel="alternate" type="([^"]+)" title="[^"]+" '
+                            r'href="/archiv/([^"]+)">', html)
+        assert ("application/atom+xml", "feed.xml") in linked, path
+        assert ("text/calendar", "sitzungen.ics") in linked, path
+        for _, target in linked:
+            assert (site.public / target).is_file(), (path, target)
+    topic = site.page("themen/umwelt/")
+    assert 'type="application/atom+xml" title="Beschlussarchiv: Thema Umwelt" ' \
+           'href="/archiv/themen/umwelt/feed.xml"' in topic
+    assert '<a href="/archiv/feed.xml" type="application/atom+xml">Neue Beschlüsse ' \
+           '(Atom-Feed)</a>' in topic
+    assert 'href="/archiv/gremien/kreistag/feed.xml"' in site.page("gremien/kreistag/")
+    # without a host there are no feeds (their links must be absolute): the calendar stays
+    assert site.run("build", capsys=capsys).code == 0
+    home = site.page("")
+    assert "feed.xml" not in home and 'href="/sitzungen.ics"' in home
