@@ -70,6 +70,8 @@ def build(config: SiteConfig, use_cache: bool = True,
     except BaseException:
         out.abandon()
         raise
+    if cache_dir is not None:  # a build killed between the swap and the save must not
+        Manifest.forget(cache_dir)  # leave a cache that describes the output before
     out.finish()
     manifest.inputs = inputs
     manifest.summary = {"counts": done.counts, "pages": done.page_count,

@@ -32,8 +32,15 @@ def site_digest(config: SiteConfig) -> str:
     build's files, which must come from the same Pagefind.
     """
     settings = (repr(dataclasses.replace(config, warnings=())), __version__,
-                pagefind_binary()[1])
+                pagefind_binary()[1], _text_pages(config.content_dir))
     return code_digest(config.layouts_dir) + repr(settings)
+
+
+def _text_pages(content_dir: Path) -> list[str]:
+    """The site's own text pages (imprint, privacy …): every footer links those there are,
+    so one added or removed changes every page."""
+    folder = content_dir / "pages"
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
 
 
 def pagefind_binary() -> tuple[str | None, str]:

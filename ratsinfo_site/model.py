@@ -115,6 +115,7 @@ class Attachment:
     file: str
     source: Path
     size: int
+    mtime_ns: int = 0  # a file replaced by one of the same size: its text is read again
 
 
 @dataclass(frozen=True)
@@ -506,7 +507,8 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
             fields.error((*path, "file"), f"attachment '{file}' not found in content/files/")
         else:
             rel = source.relative_to(base).as_posix()
-            found.append(Attachment(title, rel, source, source.stat().st_size))
+            stat = source.stat()
+            found.append(Attachment(title, rel, source, stat.st_size, stat.st_mtime_ns))
     return tuple(found)
 
 

@@ -340,6 +340,64 @@ def test_a_changed_attachment_is_published_anew(example: Path, tmp_path):
     assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
 
 
+def test_an_attachment_replaced_by_one_of_the_same_size_gives_its_text_anew(example: Path,
+                                                                            tmp_path):
+    """Its page kept the old file's words for the search (the digest knew the size only)."""
+    from tests.test_leaks import text_pdf
+
+    pdf = example / "content/files/2021/anlage-test.pdf"
+    pdf.write_bytes(text_pdf("Zauberwort Quittenbaum"))
+    edit(example, "content/resolutions/2021/2021-7-014.md", "\nissued:",
+         "\nattachments:\n  - {title: Testanlage, file: 2021/anlage-test.pdf}\nissued:")
+    run_build(example)
+    page = example / "public/beschluesse/2021-7-014/index.html"
+    assert "Quittenbaum" in page.read_text("utf-8")
+    pdf.write_bytes(text_pdf("Zauberwort Kirschbaum1"))  # the same size
+    run_build(example)
+    assert "Kirschbaum1" in page.read_text("utf-8")
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_adding_or_removing_a_text_page_changes_every_footer(example: Path, tmp_path):
+    """The imprint removed: a hundred pages kept a footer link to a page no longer there."""
+    imprint = example / "content/pages/impressum.md"
+    text = imprint.read_text("utf-8")
+    imprint.unlink()
+    run_build(example)
+    assert 'href="/impressum/"' not in (example / "public/index.html").read_text("utf-8")
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+    shutil.rmtree(tmp_path / "cold")
+    imprint.write_text(text, "utf-8")
+    run_build(example)
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
+def test_a_build_ended_between_the_swap_and_the_cache_leaves_no_stale_cache(
+        example: Path, tmp_path, monkeypatch):
+    """Killed there (a power cut, the OOM killer), the cache described the output before
+    and the next build trusted it: after undoing the edit, the page kept the edit."""
+    import ratsinfo_site.write as write_module
+
+    rel = "content/resolutions/2022/2022-7-052.md"
+    original = (example / rel).read_text("utf-8")
+    edit(example, rel, "title: ", "title: Geänderter Titel S1 ")
+    finish = write_module.OutputWriter.finish
+
+    def finish_then_die(self):
+        finish(self)
+        raise KeyboardInterrupt  # as if the process ended here
+
+    monkeypatch.setattr(write_module.OutputWriter, "finish", finish_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_build(example)
+    monkeypatch.setattr(write_module.OutputWriter, "finish", finish)
+    (example / rel).write_text(original, "utf-8")
+    run_build(example)
+    assert "Geänderter Titel" not in \
+        (example / "public/beschluesse/2022-7-052/index.html").read_text("utf-8")
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+
+
 @pytest.mark.browser
 def test_search_finds_the_edit_after_an_incremental_build(example: Path, page):
     from tests.browser import results, wait_for_results
