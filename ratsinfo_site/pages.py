@@ -108,7 +108,8 @@ def _listed(urls: Urls, kind: str, title: str, items: Sequence[Any], url: str, s
 
 
 SEARCH_LABELS = (
-    "results_count", "results_at_least", "results_none", "results_none_filtered",
+    "results_count", "results_count_one", "results_at_least", "results_none",
+    "results_none_filtered",
     "results_hint", "searching",
     "search_failed", "direct_hit", "filters_reset",
 )

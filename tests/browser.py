@@ -29,7 +29,7 @@ def launch() -> Iterator:
 def wait_for_results(page) -> str:
     """Wait until the search page has answered; returns its status line."""
     page.wait_for_function(
-        "() => /Treffer|results/.test(document.getElementById('search-status').textContent)"
+        "() => /Treffer|result/.test(document.getElementById('search-status').textContent)"
         " && !/läuft|Searching/.test(document.getElementById('search-status').textContent)")
     return page.inner_text("#search-status")
 

@@ -231,6 +231,13 @@ def test_search_works_in_english_in_the_browser(page, english_site: Site):
         assert page.errors == []
 
 
+def test_one_result_is_announced_in_the_singular(page, english_site: Site):
+    """"1 results for …" in the status line that a screen reader reads out."""
+    with serve(english_site.public) as base:
+        page.goto(base + "search/?q=" + quote("Kreislaufwirtschaftsplan"))
+        assert wait_for_results(page) == "1 result for “Kreislaufwirtschaftsplan”"
+
+
 def test_statement_pages_are_in_english(english_site: Site):
     text = text_of(english_site.page("accessibility/"))
     assert "Accessibility statement" in text and "Conciliation procedure" in text

@@ -218,7 +218,8 @@ async function run() {
 }
 
 function announce(state) {
-  const count = complete ? t.results_count : t.results_at_least;
+  const count = !complete ? t.results_at_least
+    : current.length === 1 ? t.results_count_one : t.results_count;
   const filtered = Object.keys(state.filters).length && config.parts.length; // shown: see showFilters
   const none = filtered ? t.results_none_filtered : t.results_none;
   status.textContent = current.length || !complete
