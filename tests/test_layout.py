@@ -57,6 +57,17 @@ def test_headings_hyphenate_long_compounds_where_the_browser_can(phone, sub_path
     assert styles and set(styles) == {"auto"}, styles
 
 
+def test_vote_charts_keep_their_bars_in_forced_colours(page, sub_path_site):
+    """Windows' high contrast mode painted every bar in the page's colour: empty boxes."""
+    base, _ = sub_path_site
+    page.emulate_media(forced_colors="active")
+    open_page_type(page, base, "resolution")
+    colours = page.evaluate("() => [...document.querySelectorAll('.vote-chart .bar')]"
+                            ".map(b => getComputedStyle(b).backgroundColor)")
+    canvas = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert colours and canvas not in colours, (canvas, colours)
+
+
 def overflowing(page) -> list[str]:
     """Elements whose right edge leaves the screen (outside a scroll box of their own)."""
     return page.evaluate("""() => {
