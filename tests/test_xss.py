@@ -244,7 +244,7 @@ def test_no_injected_script_runs_on_any_page(hostile: Site, page):
 @pytest.mark.browser
 @pytest.mark.parametrize("query", [
     "alert", "xss", "script", "javascript", "T00",
-    "Einreicher", "Gremium",  # hits beside the payloads, not inside: the excerpt shows them whole
+    "angenommen", "Gremium",  # hits beside the payloads, not inside: the excerpt shows them whole
     "<script>alert(window.__xss=1)</script>", "\"><img src=x onerror=alert(window.__xss=1)>"])
 def test_search_results_and_filters_run_no_injected_script(hostile: Site, page, query: str):
     from urllib.parse import quote
@@ -265,7 +265,7 @@ def test_search_results_and_filters_run_no_injected_script(hostile: Site, page, 
         settle(page)
         assert ran(page) == []
         cards = page.locator("#search-results > li, #treffer > li").count()
-        if query in ("alert", "xss", "script", "javascript", "Einreicher", "Gremium"):
+        if query in ("alert", "xss", "script", "javascript", "angenommen", "Gremium"):
             assert cards > len(VECTORS) / 2  # excerpts of hostile text are on screen
         assert page.evaluate("() => document.querySelectorAll("
                              "'#search-results script, #search-results img, "
@@ -276,7 +276,7 @@ def test_search_results_and_filters_run_no_injected_script(hostile: Site, page, 
 def test_search_excerpts_show_markup_characters_as_written(hostile: Site, page):
     from tests.browser import wait_for_results
     with serve(hostile.public, PREFIX) as base:
-        page.goto(f"{base}suche/?q=Einreicher")
+        page.goto(f"{base}suche/?q=angenommen")
         wait_for_results(page)
         excerpts = page.eval_on_selector_all("#search-results .excerpt",
                                              "found => found.map(e => e.textContent)")
