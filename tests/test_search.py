@@ -235,6 +235,7 @@ def test_a_filter_value_the_index_does_not_know_is_shown_and_can_be_cleared(
     assert page.inner_text("#search-status") == \
         "Keine Treffer für „Haushalt“ mit den gewählten Filtern."
     stale = page.get_by_label("1999 (0)")
+    stale.wait_for()  # the filters come after the status line (every part is loaded first)
     assert stale.is_visible() and stale.is_checked()
     page.get_by_role("button", name="Alle Filter aufheben").click()
     page.wait_for_url(re.compile(r"\?q=Haushalt$"))
