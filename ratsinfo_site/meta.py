@@ -25,7 +25,7 @@ def description(r: Resolution, t: Catalogue) -> str:
 
 
 def citation(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> str:
-    """A ready-to-paste citation; the retrieval date is left to the reader."""
+    """A ready-to-paste citation; the page puts the date of retrieval after it."""
     address = urls.absolute(urls.of(r)) or urls.href(urls.of(r))
     return t.messages["citation"].format(
         body=site.body or site.title or t.messages["site_title"], type=r.type,

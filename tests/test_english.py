@@ -250,3 +250,14 @@ def test_statement_pages_are_in_english(english_site: Site):
     assert '<article class="text-page text-easy-language">' in easy
     imprint = english_site.page("imprint/")
     assert '<article class="text-page text-imprint" lang="de">' in imprint
+
+
+@pytest.mark.browser
+def test_the_citation_gets_the_date_of_retrieval_in_english(page, english_site: Site):
+    with serve(english_site.public) as base:
+        page.goto(base + "resolutions/2021-7-014/")
+        today = page.evaluate("() => new Date().toLocaleDateString('en-GB', "
+                              "{day: 'numeric', month: 'long', year: 'numeric'})")
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", today)
+        assert page.inner_text(".citation-text").endswith(f"/2021-7-014/ (retrieved {today})")
+        assert page.errors == []

@@ -225,6 +225,28 @@ def test_navigation_and_citation_work_without_javascript(no_js, sub_path_site):
     assert not no_js.locator("#search-app").is_visible()
 
 
+def test_the_copy_button_copies_the_citation_with_todays_date(browser, sub_path_site):
+    """What lands in the clipboard is the citation as shown, its date of retrieval today's
+    (not "…"), and a status line tells a screen reader it was copied."""
+    base, _ = sub_path_site
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    try:
+        tab.goto(base + "beschluesse/2021-7-014/")
+        today = tab.evaluate("() => new Date().toLocaleDateString('de-DE', "
+                             "{day: '2-digit', month: '2-digit', year: 'numeric'})")
+        shown = tab.inner_text(".citation-text")
+        assert shown.endswith(f"beschluesse/2021-7-014/ (abgerufen am {today})")
+        tab.get_by_role("button", name="Zitat kopieren").click()
+        tab.wait_for_function("() => document.querySelector('[data-copy-status]')"
+                              ".textContent === 'Zitat kopiert'")
+        copied = tab.evaluate("() => navigator.clipboard.readText()")
+        assert copied == shown and "…" not in copied
+        assert tab.get_by_role("status").filter(has_text="Zitat kopiert").count() == 1
+    finally:
+        context.close()
+
+
 def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
     base, _ = sub_path_site
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
