@@ -132,6 +132,24 @@ def test_paper_whose_every_consultation_is_closed_is_not_public(site: Site, caps
             assert "Gewerbegebiet" not in path.read_text(encoding="utf-8"), path
 
 
+def test_the_decision_text_of_a_closed_agenda_item_is_never_imported(site: Site, capsys):
+    """The paper stays public (another item is), so its ``resolution`` would be published."""
+    folder = fixtures(site)
+
+    def secret(data):
+        data["data"][0]["agendaItem"][2]["resolutionText"] = "Verkauf an die Geheimbau GmbH."
+    edit(folder / "meetings-page-2.json", secret)
+    run = site.run("import-oparl", str(folder), capsys=capsys)
+    assert run.code == 0, run.err
+    assert "consultation/5: the decision text of its closed (non-public) agenda item is " \
+        "left out" in run.err
+    assert load(site.root / GEWERBE).public is True
+    assert site.run("build", capsys=capsys).code == 0
+    leaks = [path for path in site.root.rglob("*") if path.is_file()
+             and b"Geheimbau" in path.read_bytes() and folder not in path.parents]
+    assert leaks == []
+
+
 def test_file_beside_the_json_becomes_an_attachment(site: Site, capsys):
     folder = fixtures(site)
     (folder / "lageplan-radweg.pdf").write_bytes(b"%PDF-1.4 Lageplan")

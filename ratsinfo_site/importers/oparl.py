@@ -279,8 +279,11 @@ class Converter:
                 if pair := self._consultation(c):
                     found.append(pair[0])
                     text = _text(pair[1].get("resolutionText"))
-                    decided = text if text and (c.get("authoritative") or not decided) \
-                        else decided
+                    if text and pair[0].get("public") is False:  # never into a public paper
+                        self.warn(c, f"consultation {c['id']}: the decision text of its "
+                                  "closed (non-public) agenda item is left out")
+                    elif text and (c.get("authoritative") or not decided):
+                        decided = text
         return sorted(found, key=lambda c: c["date"]), decided
 
     def _paper(self, paper: dict[str, Any]) -> None:
