@@ -61,6 +61,15 @@ _INT = "tag:yaml.org,2002:int"
 # YAML 1.1 also reads 010 as 8 (octal), 0x0A as 10, 1_0 as 10 and 1:30 as 90 (base 60):
 # such a value is kept as written, never silently another number (a TOP, a vote count).
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+class WrittenFloat(float):
+    """A number YAML reads as a float, with the text it was written as: an amount
+    ``1.000`` (one thousand euro) or a budget code ``5110.6550`` is shown so, where the
+    float would be 1.0 and 5110.655."""
+
+    written: str
 
 
 class _Reader:
@@ -86,7 +95,11 @@ class _Reader:
         if node.tag == _INT and not _DECIMAL.fullmatch(node.value):
             return node.value
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+            if node.tag == _FLOAT:
+                value = WrittenFloat(value)
+                value.written = node.value
+            return value
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             what = "impossible date" if node.tag.endswith(":timestamp") else "unreadable value"
             reason = getattr(exc, "problem", None) or str(exc)

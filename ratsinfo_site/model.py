@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
-from ratsinfo_site.load import UNPARSED, RawDocument, as_value
+from ratsinfo_site.load import UNPARSED, RawDocument, WrittenFloat, as_value
 from ratsinfo_site.markup import (
     IMAGE,
     TooComplex,
@@ -482,6 +482,8 @@ def _shown(value: Any) -> str:
     """A label or value of a mapping (YAML gives text, numbers, dates, nothing) as text."""
     if value is None:
         return ""
+    if isinstance(value, WrittenFloat):
+        return as_value(value.written)  # 1.000 as written, not 1.0
     return as_value(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 

@@ -166,6 +166,24 @@ def test_votes_not_recorded_stay_empty_and_no_consultation_gives_one_row(site: S
     assert validate_all(published) == 4
 
 
+def test_amounts_and_codes_yaml_reads_as_floats_are_published_as_written(site: Site,
+                                                                           tmp_path):
+    """``1.000`` EUR is one thousand euro, ``5110.6550`` a budget code: never 1.0, 5110.655."""
+    site.simple("money", "2021/1", extra="""\
+        finance:
+          Betrag: 1.000
+          Haushaltsstelle: 5110.6550
+          Anteil: 1.5e3
+        details:
+          Fläche ha: 1.20
+        """)
+    published = publish(site.root, tmp_path, BASE)
+    record = json.loads(published.files["api/beschluesse/2021-1.json"])
+    shown = {item["label"]: item["html"] for item in record["finance_items"]}
+    assert shown == {"Betrag": "1.000", "Haushaltsstelle": "5110.6550", "Anteil": "1.5e3"}
+    assert [(d["label"], d["html"]) for d in record["details"]] == [("Fläche ha", "1.20")]
+
+
 def test_every_sitemap_url_is_a_page_of_the_built_site(example: Published,
                                                        example_site: Site):
     locs = sitemap_locs(example.files["sitemap.xml"])
