@@ -35,6 +35,7 @@ SCHEMA = "https://schema.oparl.org/1.1/"
 PER_PAGE = 100
 ZONE = ZoneInfo("Europe/Berlin")  # OParl times need an offset; German councils keep this one
 EPOCH = dt.date(1970, 1, 1)  # an archive without a paper yet
+DECIDED = {"accepted", "rejected", "noted"}  # outcomes of a consultation that decided
 Json = dict[str, Any]
 
 
@@ -118,13 +119,16 @@ class _Export:
         items = []
         for n, item in enumerate(s.items, 1):
             r, c = item.resolution, item.consultation
-            last = r.consultations[-1] is c if r.consultations else False
+            # The paper's decision text is what the last public consultation decided: not
+            # what an advising committee recommended, nor what was deferred or referred (a
+            # decision in a closed session after it left no public consultation behind).
+            decided = r.consultations[-1] is c and c.outcome in DECIDED
             items.append(_compact({
                 "id": self.items[(r.reference, c)], "type": f"{SCHEMA}AgendaItem",
                 "meeting": mid, "number": c.agenda_item, "order": n - 1, "name": r.title,
                 "public": True, "consultation": self.consultations[(r.reference, c)],
                 "result": c.result,
-                "resolutionText": r.decision.striptags() if last else "",
+                "resolutionText": r.decision.striptags() if decided else "",
             }))
         location = _compact({"id": f"{mid}#location", "type": f"{SCHEMA}Location",
                              "description": info.location}) if info and info.location else {}

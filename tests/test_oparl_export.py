@@ -149,6 +149,31 @@ def test_nothing_non_public_is_exported(site: Site):
     assert "2021/2" not in data and "Kreistag" in data
 
 
+def test_the_decision_text_goes_only_to_the_item_that_decided(site: Site):
+    """An advising committee's item, or a deferred one, did not resolve the paper's text
+    (its decision may have come in a closed session)."""
+    site.simple("advised", "2021/1", extra="""\
+        resolution: Der Hauptausschuss stimmt der Ausgabe zu.
+        consultations:
+          - {committee: Finanzausschuss, date: 2021-03-01, result: empfohlen}
+          - {committee: Hauptausschuss, date: 2021-03-08, result: beschlossen, public: false}
+        """)
+    site.simple("decided", "2021/2", extra="""\
+        resolution: Der Kreistag beschließt den Radweg.
+        consultations:
+          - {committee: Finanzausschuss, date: 2021-03-01, result: vertagt}
+          - {committee: Kreistag, date: 2021-03-31, result: beschlossen}
+        """)
+    files = export(config_of(site))
+    texts = {item["consultation"].rsplit("/", 1)[1]: item.get("resolutionText")
+             for path, data in files.items() if path.startswith("oparl/v1/meeting/")
+             for item in json.loads(data)["agendaItem"]}
+    assert texts == {"2021-1.json#consultation-2021-03-01-finanzausschuss": None,
+                     "2021-2.json#consultation-2021-03-01-finanzausschuss": None,
+                     "2021-2.json#consultation-2021-03-31-kreistag":
+                         "Der Kreistag beschließt den Radweg."}
+
+
 def test_long_lists_are_paged_by_one_hundred(site: Site):
     for n in range(150):
         site.simple(f"r{n}", f"2021/{n}")
