@@ -191,11 +191,11 @@ def _times(session: Session) -> tuple[dt.date | dt.datetime, dt.date | dt.dateti
     if not info or not info.start:
         return session.date, session.date + dt.timedelta(days=1)
 
-    def at(clock: str) -> dt.datetime:
-        return dt.datetime.combine(session.date, dt.time.fromisoformat(clock), tzinfo=TIMEZONE)
+    def at(day: dt.date, clock: str) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=TIMEZONE)
 
-    start = at(info.start)
-    end = at(info.end) if info.end else None
+    start = at(session.date, info.start)
+    end = at(info.end_date, info.end) if info.end else None
     return start, end if end and end > start else None
 
 

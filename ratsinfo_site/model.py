@@ -197,6 +197,12 @@ class SessionFile:
     digest: str
     links: tuple[Link, ...] = ()  # in its text, to addresses of this site
 
+    @property
+    def end_date(self) -> dt.date:
+        """The day it ends: the next one when it ends before it starts (17:00 to 00:45)."""
+        late = bool(self.start and self.end) and self.end < self.start  # both HH:MM
+        return self.date + dt.timedelta(days=1) if late else self.date
+
 
 @dataclass(frozen=True)
 class Description:

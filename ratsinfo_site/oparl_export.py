@@ -135,7 +135,7 @@ class _Export:
         return _compact({
             "id": mid, "type": f"{SCHEMA}Meeting", "name": info.title if info else "",
             "start": _time(s.date, info.start if info else ""),
-            "end": _time(s.date, info.end) if info and info.end else "",
+            "end": _time(info.end_date, info.end) if info and info.end else "",
             "location": location, "organization": [self.organization_id(s.committee)],
             "agendaItem": items, "web": self.url(self.urls.of(s)),
             **_stamps(s.date, _session_changed(s)),

@@ -154,6 +154,18 @@ def test_calendar_has_the_seed_sessions_on_their_dates(example):
     assert council.decoded("DTSTAMP") == dt.datetime(2021, 3, 31, tzinfo=dt.UTC)
 
 
+def test_a_session_past_midnight_ends_on_the_next_day(site: Site, tmp_path):
+    site.write("content/sessions/haushalt.md", "---\ncommittee: Stadtrat\ndate: 2024-01-04\n"
+               'start: "17:00"\nend: "00:45"\n---\n')
+    site.simple("r", "2024/1", extra="""\
+        consultations:
+          - {committee: Stadtrat, date: 2024-01-04, result: beschlossen}
+        """)
+    event = next(iter(read_calendar(publish(site.root, tmp_path, BASE)).walk("VEVENT")))
+    assert event.decoded("DTSTART") == dt.datetime(2024, 1, 4, 17, 0, tzinfo=BERLIN)
+    assert event.decoded("DTEND") == dt.datetime(2024, 1, 5, 0, 45, tzinfo=BERLIN)
+
+
 def test_calendar_names_its_time_zone_and_has_no_non_public_session(example):
     calendar = read_calendar(example)
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]

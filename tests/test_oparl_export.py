@@ -174,6 +174,18 @@ def test_the_decision_text_goes_only_to_the_item_that_decided(site: Site):
                          "Der Kreistag beschließt den Radweg."}
 
 
+def test_a_meeting_past_midnight_ends_on_the_next_day(site: Site):
+    site.write("content/sessions/haushalt.md", "---\ncommittee: Stadtrat\ndate: 2024-01-04\n"
+               'start: "17:00"\nend: "00:45"\n---\n')
+    site.simple("r", "2024/1", extra="""\
+        consultations:
+          - {committee: Stadtrat, date: 2024-01-04, result: beschlossen}
+        """)
+    meeting = json.loads(export(config_of(site))["oparl/v1/meeting/2024-01-04-stadtrat.json"])
+    assert (meeting["start"], meeting["end"]) == ("2024-01-04T17:00:00+01:00",
+                                                  "2024-01-05T00:45:00+01:00")
+
+
 def test_long_lists_are_paged_by_one_hundred(site: Site):
     for n in range(150):
         site.simple(f"r{n}", f"2021/{n}")
