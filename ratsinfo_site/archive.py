@@ -23,7 +23,7 @@ from ratsinfo_site.model import (
     Resolution,
     SessionFile,
 )
-from ratsinfo_site.slugs import slugify
+from ratsinfo_site.slugs import name_key, slugify
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -60,6 +60,12 @@ class Session:
     def resolution_count(self) -> int:
         """How many resolutions its public items consult (one may be on it twice)."""
         return len({item.resolution.reference for item in self.items})
+
+    @property
+    def when(self) -> tuple[dt.date, str]:
+        """Its date and start (``HH:MM``, "" when unknown): two sessions of one day in the
+        order they met."""
+        return self.date, self.info.start if self.info else ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,7 @@ def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> 
             by_key[(c.committee, c.date)].append(SessionItem(r, c))
     info = {(s.committee, s.date): s for s in files if s.public}
     sessions = []
-    for key in sorted(set(by_key) | set(info), key=lambda k: (k[1], k[0]), reverse=True):
+    for key in sorted(set(by_key) | set(info), key=lambda k: name_key(k[0])):
         session_file = info.get(key)
         order = {ref.reference: i for i, ref in enumerate(session_file.agenda)} \
             if session_file else {}
@@ -218,7 +224,8 @@ def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> 
             natural_key(it.resolution.reference)))
         sessions.append(Session(key[0], key[1], f"{key[1].isoformat()}-{slugify(key[0])}",
                                 session_file, tuple(items)))
-    return sessions
+    sessions.sort(key=lambda s: s.when, reverse=True)  # newest first; stable: one day's
+    return sessions  # sessions without a start by committee
 
 
 def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[str]) -> Resolution:
@@ -297,7 +304,7 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
     committees = []
     committee_info = {d.name: d for d in committee_files}
     sessions_of = _grouped(sessions, lambda s: s.committee)
-    for name in sorted(committee_names, key=str.lower):
+    for name in sorted(committee_names, key=name_key):
         d = committee_info.get(name)
         own = sessions_of.get(name, ())
         seen = {it.resolution.reference: it.resolution for s in own for it in s.items}
@@ -312,7 +319,7 @@ def build_archive(resolutions: list[Resolution], session_files: list[SessionFile
     topics = [Topic(name, slugify(name), topic_info[name].description if name in topic_info
                     else "", topic_info[name].body if name in topic_info else Markup(""),
                     tuple(by_topic[name]), topic_info.get(name))
-              for name in sorted(topic_names, key=str.lower)]
+              for name in sorted(topic_names, key=name_key)]
     resolutions_in, sessions_in = _grouped(published, _year), _grouped(sessions, _year)
     years = [Year(y, resolutions_in.get(y, ()), sessions_in.get(y, ()))
              for y in sorted(resolutions_in.keys() | sessions_in.keys(), reverse=True)]

@@ -235,7 +235,7 @@ def session_calendar(sessions: Sequence[Session], urls: Urls, t: Catalogue,
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TIMEZONE.key)
     domain = _uid_domain(urls, config, t)
-    for session in sorted(sessions, key=lambda s: (s.date, s.slug)):
+    for session in sorted(sessions, key=lambda s: (s.when, s.slug)):
         calendar.add_component(_event(session, urls, t, domain))
     if sessions:
         years = [s.date.year for s in sessions]

@@ -16,3 +16,10 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text)).lower().translate(_GERMAN)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _OTHER.sub("-", text).strip("-")
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Sort names as a German index does (DIN 5007-1): Ä as A, ß as ss, case aside;
+    ``Ältestenrat`` before ``Bauausschuss``, not after ``Zweckverband``."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", str(name)).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)), name

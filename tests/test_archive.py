@@ -216,3 +216,31 @@ def test_a_public_flag_left_empty_is_an_error_not_public(site: Site, capsys):
         in run.err
     assert "content/sessions/kt.md:5: 'public' is empty: write true or false" in run.err
     assert not site.public.exists()
+
+
+def test_names_sort_as_a_german_index_and_one_days_sessions_by_their_start(site: Site,
+                                                                           capsys):
+    """Ä as A (not after Z); the sessions of one day newest first by start, the calendar
+    oldest first."""
+    site.simple("a", "2023/1", extra="""\
+        topics: [Öffentliche Sicherheit, Umwelt, Bildung]
+        consultations:
+          - {committee: Zweckverband, date: 2023-12-28}
+          - {committee: Ältestenrat, date: 2023-12-28}
+          - {committee: Bauausschuss, date: 2023-12-28}
+        """)
+    for committee, start in (("Zweckverband", "17:00"), ("Ältestenrat", "18:30"),
+                             ("Bauausschuss", "09:00")):
+        site.write(f"content/sessions/{committee}.md",
+                   f'---\ncommittee: {committee}\ndate: 2023-12-28\nstart: "{start}"\n---\n')
+    assert site.run("build", capsys=capsys).code == 0
+    committees = re.findall(r'<a href="/gremien/[^/]+/">([^<]+)</a>', site.page("gremien/"))
+    assert committees == ["Ältestenrat", "Bauausschuss", "Zweckverband"]
+    topics = re.findall(r'<a href="/themen/[^/]+/">([^<]+)</a>', site.page("themen/"))
+    assert topics == ["Bildung", "Öffentliche Sicherheit", "Umwelt"]
+    sessions = re.findall(r'href="/sitzungen/2023-12-28-([a-z]+)/"', site.page("sitzungen/"))
+    assert list(dict.fromkeys(sessions)) == ["aeltestenrat", "zweckverband", "bauausschuss"]
+    calendar = (site.public / "sitzungen.ics").read_text("utf-8")
+    oldest_first = ["bauausschuss", "zweckverband", "aeltestenrat"]
+    at = [calendar.index(f"UID:2023-12-28-{name}@") for name in oldest_first]
+    assert at == sorted(at)
