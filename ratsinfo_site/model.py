@@ -262,8 +262,10 @@ def _bool(value: Any) -> tuple[Any, str | None]:
 
 
 def _count(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, str) and value.isdigit():  # 010, kept as written (see load.py)
-        return None, f"must be a whole number without leading zeros, not {value!r}"
+    if isinstance(value, str) and value.isdigit():
+        if value.startswith("0") and value != "0":  # 010, kept as written (see load.py)
+            return None, f"must be a whole number without leading zeros, not {value!r}"
+        return None, f"must be a whole number, not the text {value!r}: write it without quotes"
     if isinstance(value, bool) or not isinstance(value, int):
         return None, f"must be a whole number, not {value!r}"
     if value < 0:
@@ -456,7 +458,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
                 fields.error((*path, "votes", key), f"unknown vote key '{key}'{hint}; "
                              f"allowed: {', '.join(VOTE_KEYS)}")
         values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
-        votes = Votes(*values)
+        votes = Votes(*values) if values != [None] * len(values) else None  # {}: none recorded
     consultation = Consultation(  # every key checked, whatever else is wrong
         committee=committee, date=date, role=get("role", _text, default=""),
         agenda_item=get("agenda_item", _agenda_item, default=""), result=result,

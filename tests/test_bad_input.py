@@ -277,6 +277,13 @@ CASES: dict[str, Case] = {
         "not '010'",
         f"{BAD}:7: 'consultations.votes.against' must be a whole number, not '0x0A'",
         f"{BAD}:7: 'consultations.votes.abstain' must be a whole number, not '1_0'"),
+    "a vote count in quotes": error(
+        {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
+                    'votes: {for: "12", against: "0"}}\n')},
+        f"{BAD}:7: 'consultations.votes.for' must be a whole number, not the text '12': write "
+        "it without quotes",
+        f"{BAD}:7: 'consultations.votes.against' must be a whole number, not the text '0': "
+        "write it without quotes"),
     "an agenda item YAML would read in octal or base 60 is kept as written": harmless(
         {BAD: paper(FRONT + "consultations:\n  - {committee: Kreistag, date: 2021-01-01, "
                     "agenda_item: 010}\n  - {committee: Kreisausschuss, date: 2020-12-01, "

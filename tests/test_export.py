@@ -147,7 +147,7 @@ def test_votes_not_recorded_stay_empty_and_no_consultation_gives_one_row(site: S
         consultations:
           - {committee: Kreistag, date: 2021-04-01, result: angenommen,
              votes: {for: 36, against: 11}}
-          - {committee: Kreistag, date: 2021-05-01, result: vertagt}
+          - {committee: Kreistag, date: 2021-05-01, result: vertagt, votes: {}}
         """)
     site.simple("none", "2021/2", "Ohne Beratung")
     published = publish(site.root, tmp_path, BASE)
