@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -301,9 +301,21 @@ class _Fields:
         self.doc = doc
         self.problems: list[Problem] = list(doc.problems)
         self.links: list[Link] = []  # in the texts rendered, to addresses of this site
-        for key in doc.meta:
-            if key not in known:
-                self.warn((key,), f"unknown key '{key}' (ignored; a typo?)")
+        self.unknown_keys((), doc.meta, known)
+
+    def unknown_keys(self, path: tuple[Any, ...], raw: dict[Any, Any], known: Iterable[str],
+                     where: str = "") -> None:
+        """Warn of keys not in ``known``; one that is a known key in other letters
+        (``Public: false``) is an error: ignored, it would publish a closed item."""
+        for key in raw:
+            if key in known:
+                continue
+            meant = next((k for k in known if str(key).strip().lower() == k), None)
+            if meant:
+                self.error((*path, key), f"key '{key}'{where} must be written '{meant}' "
+                           "(as written it would be ignored)")
+            else:
+                self.warn((*path, key), f"unknown key '{key}'{where} (ignored; a typo?)")
 
     def error(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(self.doc.shown, self.doc.line(*path), message))
@@ -431,9 +443,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
     if not isinstance(raw, dict):
         fields.error(path, "a consultation must be a mapping (committee, date, …)")
         return None
-    for key in raw:
-        if key not in CONSULTATION_KEYS:
-            fields.warn((*path, key), f"unknown key '{key}' in consultation (ignored; a typo?)")
+    fields.unknown_keys(path, raw, CONSULTATION_KEYS, " in consultation")
 
     def get(key: str, check: _Check, required: bool = False, default: Any = None) -> Any:
         return fields.value((*path, key), check, required, default, where=raw)
@@ -503,9 +513,7 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
         if not isinstance(raw, dict):
             fields.error(path, "an attachment must be a mapping {title, file}")
             continue
-        for key in raw:
-            if key not in ("title", "file"):
-                fields.warn((*path, key), f"unknown key '{key}' in attachment (ignored)")
+        fields.unknown_keys(path, raw, ("title", "file"), " in attachment")
         file = fields.value((*path, "file"), _text, required=True, where=raw)
         if not file:
             continue
@@ -526,9 +534,7 @@ def _signature(fields: _Fields) -> Signature | None:
     raw = fields.mapping(("signed",))
     if raw is None:
         return None
-    for key in raw:
-        if key not in ("place", "date", "name", "role"):
-            fields.warn(("signed", key), f"unknown key '{key}' in 'signed' (ignored)")
+    fields.unknown_keys(("signed",), raw, ("place", "date", "name", "role"), " in 'signed'")
 
     def get(key: str, check: _Check) -> Any:
         return fields.value(("signed", key), check, where=raw, default="" if check is _text

@@ -339,6 +339,15 @@ CASES: dict[str, Case] = {
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
                     "    ergebnis: angenommen\n")},
         f"{BAD}:9: warning: unknown key 'ergebnis' in consultation (ignored; a typo?)"),
+    "a known key in capitals, which would publish a closed item": error(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
+                    "    Public: false\n"),
+         "content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-04-01\n"
+                                   "Public: false\n---\n"},
+        f"{BAD}:9: key 'Public' in consultation must be written 'public' (as written it would "
+        "be ignored)",
+        "content/sessions/kt.md:4: key 'Public' must be written 'public' (as written it would "
+        "be ignored)"),
     "result that maps to no outcome": warns(
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
                     "    result: erledigt\n")},
