@@ -368,6 +368,13 @@ class _Fields:
         return value
 
     def texts(self, path: tuple[Any, ...]) -> tuple[Ref, ...]:
+        """A list of texts (topics, related, aliases); one text with commas is likely
+        meant as several."""
+        single = self.doc.meta.get(path[-1])
+        if isinstance(single, str) and "," in single:
+            listed = ", ".join(part.strip() for part in single.split(","))
+            self.warn(path, f"'{path[-1]}' is one text with a comma: for several, write a "
+                      f"list in brackets, [{listed}]")
         found = []
         for i, item in enumerate(self.items(path)):
             value = self.value((*path, i), _text, where={i: item})

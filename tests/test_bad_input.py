@@ -348,6 +348,10 @@ CASES: dict[str, Case] = {
         "be ignored)",
         "content/sessions/kt.md:4: key 'Public' must be written 'public' (as written it would "
         "be ignored)"),
+    "several topics without brackets": warns(
+        {BAD: paper(FRONT + "topics: Haushalt, Finanzen\n")},
+        f"{BAD}:6: warning: 'topics' is one text with a comma: for several, write a list in "
+        "brackets, [Haushalt, Finanzen]"),
     "result that maps to no outcome": warns(
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-04-01\n"
                     "    result: erledigt\n")},
