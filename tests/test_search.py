@@ -373,6 +373,35 @@ def test_every_index_part_is_written_whole(parted):
         assert empty == [], part.name
 
 
+def test_more_results_keeps_the_keyboard_focus_while_parts_load(page, parted):
+    """Each press of "more" that loads the next index part leaves the focus on the button
+    (not on the page, where the next Tab starts at the top); the last press moves it to
+    the first new result."""
+    with serve(parted.public) as base:
+        page.goto(f"{base}suche/?q=Radwegeplanung")
+        wait_for_results(page)
+        page.focus("#search-more")
+        presses = 0
+        while page.is_visible("#search-more"):
+            shown = page.locator("#search-results > li").count()
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                f"() => document.querySelectorAll('#search-results > li').length > {shown}")
+            presses += 1
+            if page.is_visible("#search-more"):
+                assert page.evaluate("() => document.activeElement.id") == "search-more"
+        assert presses >= 3  # parts were loaded on the way
+        focused = page.evaluate("() => document.activeElement.closest('li')?.textContent")
+        assert focused and "Radwegeplanung" in focused
+    assert page.errors == []
+
+
+def test_a_query_with_dollar_patterns_is_shown_as_typed(page, sub_path_site):
+    base, _ = sub_path_site
+    page.goto(f"{base}suche/?q={quote('Zzzqx $` $& $1')}")
+    assert wait_for_results(page) == "Keine Treffer für „Zzzqx $` $& $1“."
+
+
 def dates(page) -> list[str]:
     """The dates of the result cards on screen, as ISO dates."""
     found = [re.search(r"(\d\d)\.(\d\d)\.(\d{4})", r["meta"]) for r in results(page)]

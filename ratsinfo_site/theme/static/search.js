@@ -23,6 +23,7 @@ let current = []; // the results known so far, in order
 let complete = false; // whether every index part has been searched for them
 let found = null; // Pagefind's last answer (its filter counts)
 let runId = 0;
+let loadingFor = null; // the search whose next parts load for "more" now
 
 function readState() {
   const params = new URLSearchParams(window.location.search);
@@ -112,11 +113,18 @@ function resultNode(data, pinned) {
 async function showMore() {
   const id = runId;
   if (!complete && shown + PAGE > current.length) {
-    more.disabled = true; // the next parts load: one press is enough
+    // The next parts load: one press is enough. The button stays enabled (aria-disabled):
+    // a disabled button loses the keyboard focus to the page.
+    if (loadingFor === id) return;
+    loadingFor = id;
+    more.setAttribute("aria-disabled", "true");
     try {
       await collect(readState(), shown + PAGE, id);
     } finally {
-      more.disabled = false;
+      if (loadingFor === id) {
+        loadingFor = null;
+        more.removeAttribute("aria-disabled");
+      }
     }
     if (id !== runId) return;
     announce(readState());
@@ -222,9 +230,10 @@ function announce(state) {
     : current.length === 1 ? t.results_count_one : t.results_count;
   const filtered = Object.keys(state.filters).length && config.parts.length; // shown: see showFilters
   const none = filtered ? t.results_none_filtered : t.results_none;
+  // Functions as replacements: a query's "$&" or "$`" is text, not a pattern.
   status.textContent = current.length || !complete
-    ? count.replace("{count}", current.length).replace("{query}", state.q)
-    : none.replace("{query}", state.q);
+    ? count.replace("{count}", () => current.length).replace("{query}", () => state.q)
+    : none.replace("{query}", () => state.q);
 }
 
 // The index parts in the order of the sort: newest first, or oldest first.
