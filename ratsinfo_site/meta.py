@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import LEAD_LENGTH, Resolution
@@ -24,12 +26,17 @@ def description(r: Resolution, t: Catalogue) -> str:
     return full[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
-def citation(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> str:
-    """A ready-to-paste citation; the page puts the date of retrieval after it."""
+def citation(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> Markup:
+    """A ready-to-paste citation; the page puts the date of retrieval after it.
+
+    Its address is marked (``data-address``): where the site knows no host, it is a path,
+    which the page's script makes whole with the host the reader sees (cite.js).
+    """
     address = urls.absolute(urls.of(r)) or urls.href(urls.of(r))
-    return t.messages["citation"].format(
+    return Markup(t.messages["citation"]).format(
         body=site.body or site.title or t.messages["site_title"], type=r.type,
-        reference=r.reference, date=t.date(r.date), title=r.title, url=address)
+        reference=r.reference, date=t.date(r.date), title=r.title,
+        url=Markup("<span data-address>{}</span>").format(address))
 
 
 def json_ld(r: Resolution, urls: Urls, t: Catalogue, site: SiteConfig) -> dict[str, Any] | None:
@@ -75,7 +82,7 @@ class SiteMeta:
     t: Catalogue
     site: SiteConfig
 
-    def citation(self, r: Resolution) -> str:
+    def citation(self, r: Resolution) -> Markup:
         return citation(r, self.urls, self.t, self.site)
 
     def json_ld(self, r: Resolution) -> dict[str, Any] | None:

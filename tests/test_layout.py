@@ -247,6 +247,17 @@ def test_the_copy_button_copies_the_citation_with_todays_date(browser, sub_path_
         context.close()
 
 
+def test_a_site_built_without_its_host_cites_the_address_the_reader_sees(page, site: Site,
+                                                                          capsys):
+    site.simple("r", "2021/7/014", "Integrationskonzept")
+    assert site.run("build", capsys=capsys).code == 0  # base_url "/": no host known
+    with serve(site.public) as base:
+        page.goto(base + "beschluesse/2021-7-014/")
+        citation = page.inner_text(".citation-text")
+        assert f"„Integrationskonzept“. {base}beschluesse/2021-7-014/ (abgerufen am " in citation
+    assert page.errors == []
+
+
 def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
     base, _ = sub_path_site
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))

@@ -6,7 +6,13 @@ const today = new Date().toLocaleDateString(english ? "en-GB" : "de-DE", english
   ? { day: "numeric", month: "long", year: "numeric" }
   : { day: "2-digit", month: "2-digit", year: "numeric" });
 for (const retrieved of document.querySelectorAll("[data-retrieved]")) {
-  retrieved.textContent = retrieved.dataset.retrieved.replace("{date}", today);
+  retrieved.textContent = retrieved.dataset.retrieved.replace("{date}", () => today);
+}
+// A site built without its host cites a path: whole with the host the reader sees.
+for (const address of document.querySelectorAll("[data-address]")) {
+  if (address.textContent.startsWith("/")) {
+    address.textContent = new URL(address.textContent, location.href).href;
+  }
 }
 
 async function copyText(text, source) {
