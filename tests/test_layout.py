@@ -258,6 +258,24 @@ def test_a_site_built_without_its_host_cites_the_address_the_reader_sees(page, s
     assert page.errors == []
 
 
+def test_printed_pages_show_search_results_and_closed_lists(page, sub_path_site):
+    """On paper: a search's status line and results (the controls go), the content of a
+    closed <details> (a year's sessions, a paper's change history), and no path after
+    each link within the archive."""
+    base, _ = sub_path_site
+    page.goto(base + "suche/?q=Schule")
+    wait_for_results(page)
+    page.emulate_media(media="print")
+    assert page.is_visible("#search-status")
+    assert page.locator("#search-results > li").first.is_visible()
+    assert not page.is_visible("#search-sort") and not page.is_visible("#search-filter-box")
+    page.goto(base + "jahre/2021/")
+    assert page.locator("details.year-sessions li").first.is_visible()
+    after = page.eval_on_selector("main a[href^='/']",
+                                  "a => getComputedStyle(a, '::after').content")
+    assert after in ("none", "normal")
+
+
 def test_no_page_type_loads_anything_from_elsewhere(page, sub_path_site):
     base, _ = sub_path_site
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
