@@ -129,6 +129,8 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]
         "contentLanguage": "" if t.language == CONTENT_LANGUAGE else CONTENT_LANGUAGE,
         "filters": [[m[key], slugify(m[key])] for key in FILTERS],
         "yearFilter": m["filter_year"],
+        # filters whose values are the content's words (not the interface's)
+        "contentFilters": [m[key] for key in ("filter_topic", "filter_committee", "filter_type")],
         "labels": {**{key: m[key] for key in SEARCH_LABELS}, "months": list(t.months)},
     }
 

@@ -261,3 +261,21 @@ def test_the_citation_gets_the_date_of_retrieval_in_english(page, english_site: 
         assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", today)
         assert page.inner_text(".citation-text").endswith(f"/2021-7-014/ (retrieved {today})")
         assert page.errors == []
+
+
+@pytest.mark.browser
+def test_german_names_in_the_english_search_are_marked_german(page, english_site: Site):
+    """WCAG 3.1.2: a topic, committee or paper type is the content's German word."""
+    with serve(english_site.public) as base:
+        page.goto(base + "search/?q=" + quote("Integrationskonzept"))
+        wait_for_results(page)
+        open_filters(page)
+        box = page.get_by_role("group", name="Narrow down")
+        langs = {name: box.locator("fieldset", has=page.locator("legend", has_text=name))
+                 .locator("label span").first.get_attribute("lang")
+                 for name in ("Topic", "Committee", "Type", "Year", "Result")}
+        assert langs == {"Topic": "de", "Committee": "de", "Type": "de", "Year": None,
+                         "Result": None}
+        facts = page.locator("#search-results .meta").first
+        assert facts.locator("span[lang=de]").first.inner_text() == "Beschlussvorlage"
+    assert page.errors == []

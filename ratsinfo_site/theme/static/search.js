@@ -99,14 +99,16 @@ function isReferenceOf(meta, q) {
 
 function resultNode(data, pinned) {
   const meta = data.meta || {};
-  const facts = [meta.type, meta.reference, formatDate(meta.date), meta.result].filter(Boolean);
-  // Titles and excerpts are content: marked with its language when the interface has another.
+  // Titles, excerpts and the paper's type are content: marked with its language when the
+  // interface has another.
   const lang = config.contentLanguage ? { lang: config.contentLanguage } : {};
+  const facts = [meta.type && el("span", lang, meta.type), meta.reference,
+    formatDate(meta.date), meta.result].filter(Boolean);
   const link = el("a", { href: data.url, ...lang }, meta.title || data.url);
   return el("li", { class: "result" + (pinned ? " pinned" : "") },
     pinned ? el("p", { class: "badge" }, t.direct_hit) : null,
     el("h3", {}, link),
-    el("p", { class: "meta" }, facts.join(" · ")),
+    el("p", { class: "meta" }, ...facts.flatMap((fact, i) => (i ? [" · ", fact] : [fact]))),
     excerptNode(data.excerpt, lang));
 }
 
@@ -163,6 +165,9 @@ function renderFilters(state, counts) {
     any = true;
     values.sort((a, b) => name === config.yearFilter ? b[0].localeCompare(a[0]) : a[0].localeCompare(b[0], config.language));
     const fieldset = el("fieldset", {}, el("legend", {}, name));
+    // A topic, committee or type is named as the content names it, in its language.
+    const valueLang = config.contentLanguage && config.contentFilters.includes(name)
+      ? { lang: config.contentLanguage } : {};
     values.forEach(([value, count], i) => {
       const id = `f-${param}-${i}`;
       const box = el("input", { type: "checkbox", id, name: param, value });
@@ -176,7 +181,8 @@ function renderFilters(state, counts) {
         writeState(next);
         run();
       });
-      fieldset.append(el("div", { class: "check" }, box, el("label", { for: id }, `${value} (${count})`)));
+      fieldset.append(el("div", { class: "check" }, box,
+        el("label", { for: id }, el("span", valueLang, value), ` (${count})`)));
     });
     filterBox.append(fieldset);
   }
