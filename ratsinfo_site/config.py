@@ -75,6 +75,10 @@ def _statement_problems(values: dict[str, object], text: str, shown: str) -> lis
         problems.append(Problem(shown, _line_of(text, "accessibility_status"),
                                 "'accessibility_status' must be one of "
                                 + ", ".join(ACCESSIBILITY_STATUS)))
+    for key in ("imprint_url", "privacy_url", "sign_language_url", "accessibility_contact"):
+        value = values.get(key)
+        if isinstance(value, str) and value and (problem := _address_problem(key, value)):
+            problems.append(Problem(shown, _line_of(text, key), problem))
     checked = values.get("accessibility_checked")
     if isinstance(checked, str) and checked:
         try:
@@ -83,6 +87,24 @@ def _statement_problems(values: dict[str, object], text: str, shown: str) -> lis
             problems.append(Problem(shown, _line_of(text, "accessibility_checked"),
                                     "'accessibility_checked' must be a date (YYYY-MM-DD)"))
     return problems
+
+
+_EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
+
+
+def _address_problem(key: str, value: str) -> str | None:
+    """A link every page's footer or the statement shows: an http(s) address or a path
+    (an e-mail address too for ``accessibility_contact``), never 'www.…' or 'javascript:'."""
+    if key == "accessibility_contact" and _EMAIL.fullmatch(value.removeprefix("mailto:")):
+        return None
+    parts = urlsplit(value)
+    linkable = (value.startswith("/") and not value.startswith("//")) or (
+        parts.scheme in ("http", "https") and bool(parts.netloc))
+    if linkable and not any(c.isspace() or not c.isprintable() for c in value):
+        return None
+    what = "an e-mail address, " if key == "accessibility_contact" else ""
+    return (f"'{key}' must be {what}an address such as 'https://example.org/impressum' or a "
+            f"path such as '/impressum/', not '{value}'")
 
 
 _HOST_LIKE = re.compile(r"[^/:]+\.[^\W\d_]{2,}(?::\d+)?(?:/|$)")  # "stadt.github.io/…"
@@ -118,7 +140,13 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
     problems: list[Problem] = []
     text = ""
     if config_file.is_file():
-        text = config_file.read_bytes().decode("utf-8-sig", errors="replace")
+        data = config_file.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:  # as a content file's (see load.py)
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise BuildError([Problem(shown, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                                      "save the file as UTF-8")]) from None
         try:
             values = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -158,17 +186,27 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
             settings[key] = root / Path(str(settings[key]))
         else:
             settings[key] = root / getattr(config, key)
+    # A link to the folder a web server serves: the build replaces that folder, not the link.
+    settings["output_dir"] = settings["output_dir"].resolve()
     config = replace(config, **settings)
     if problem := _output_problem(config):
         where = ("--out", 1) if overrides.get("output_dir") is not None \
             else (shown, _line_of(text, "output_dir"))
         raise BuildError([Problem(*where, problem)])
+    named = overrides.get("layouts_dir") is not None or "layouts_dir" in values
+    if named and not config.layouts_dir.is_dir():  # the office's templates, left out unseen
+        where = ("--layouts", 1) if overrides.get("layouts_dir") is not None \
+            else (shown, _line_of(text, "layouts_dir"))
+        raise BuildError([Problem(*where, "layouts folder not found")])
     return config
 
 
 def _output_problem(config: SiteConfig) -> str | None:
     """Why the output folder cannot be one: a build replaces it as a whole, so it must
     not be, hold or lie in the content or layouts folder, nor be or hold the site's root."""
+    if config.output_dir.exists() and not config.output_dir.is_dir():
+        return ("the output folder is a file, which a build would replace: choose a folder "
+                "of its own, such as 'public'")
     out = config.output_dir.resolve()
     for folder, what in ((config.root, "the site's folder"),
                          (config.content_dir, "the content folder"),

@@ -525,6 +525,26 @@ CASES: dict[str, Case] = {
     "base_url with an umlaut in its host and a port": harmless(
         {"site.toml": 'base_url = "https://ratsarchiv-müllheim.de:8443/archiv/"\n',
          BAD: paper()}),
+    "site.toml not UTF-8": error(
+        {"site.toml": 'title = "Archiv"\nbody = "Kyffh\xe4userkreis"\n'.encode("latin-1"),
+         BAD: paper()},
+        "site.toml:2: not UTF-8 (byte 0xe4); save the file as UTF-8"),
+    "addresses in site.toml that no page could link": error(
+        {"site.toml": 'imprint_url = "www.kreis.de/impressum"\n'
+                      'sign_language_url = "javascript:alert(1)"\n'
+                      'accessibility_contact = "barrierefrei(at)kreis.de"\n'
+                      'privacy_url = "/datenschutz/"\n', BAD: paper()},
+        "site.toml:1: 'imprint_url' must be an address such as 'https://example.org/impressum' "
+        "or a path such as '/impressum/', not 'www.kreis.de/impressum'",
+        "site.toml:2: 'sign_language_url' must be an address such as "
+        "'https://example.org/impressum' or a path such as '/impressum/', not "
+        "'javascript:alert(1)'",
+        "site.toml:3: 'accessibility_contact' must be an e-mail address, an address such as "
+        "'https://example.org/impressum' or a path such as '/impressum/', not "
+        "'barrierefrei(at)kreis.de'"),
+    "a layouts folder named that is not there": error(
+        {"site.toml": 'title = "Archiv"\nlayouts_dir = "layuots"\n', BAD: paper()},
+        "site.toml:2: layouts folder not found"),
     "unknown key in site.toml": warns({"site.toml": 'titel = "Archiv"\n', BAD: paper()},
                                       "site.toml:1: warning: unknown key 'titel' (ignored)"),
 }
@@ -628,6 +648,36 @@ def test_a_base_url_given_on_the_command_line_is_checked_as_in_site_toml(previou
     assert run.err.startswith("--base-url:1: base_url 'stadt.github.io/archiv/' begins with "
                               "a host name but not with https://")
     assert checksums(previous.public) == before
+
+
+def test_an_output_folder_that_is_a_file_is_an_error(tmp_path: Path, capsys):
+    """A build replaces its output as a whole: a file there was moved aside, and deleted
+    by the next build."""
+    site = Site(tmp_path / "site")
+    site.write("site.toml", 'output_dir = "notes.txt"\n')
+    site.write("notes.txt", "Notizen")
+    site.simple("r", "2021/1")
+    for command in ("check", "build"):
+        run = site.run(command, capsys=capsys)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert run.err.startswith("site.toml:1: the output folder is a file"), run.err
+    assert (site.root / "notes.txt").read_text("utf-8") == "Notizen"
+    assert sorted(p.name for p in site.root.iterdir()) == ["content", "notes.txt", "site.toml"]
+
+
+def test_an_output_folder_given_as_a_link_is_built_where_it_leads(tmp_path: Path, capsys):
+    """A link to the web server's folder stays a link; the site is in that folder (the
+    link was replaced by a folder of its own, and the server got nothing)."""
+    site = Site(tmp_path / "site")
+    served = tmp_path / "www"
+    served.mkdir()
+    (site.root / "public").parent.mkdir(parents=True, exist_ok=True)
+    (site.root / "public").symlink_to(served)
+    site.simple("r", "2021/1")
+    for _ in range(2):  # the second build replaces the first one's output
+        assert site.run("build", capsys=capsys).code == 0
+        assert (site.root / "public").is_symlink()
+        assert (served / "beschluesse" / "2021-1" / "index.html").is_file()
 
 
 @pytest.mark.parametrize("setting, flag, expected", [
