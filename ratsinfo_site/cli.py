@@ -108,7 +108,12 @@ def _import(args: argparse.Namespace) -> int:
     """Run an importer: warnings and errors to stderr, what was written to stdout."""
     from ratsinfo_site.importers import import_oparl, import_text
     run = import_text if args.command == "import-text" else import_oparl
-    result = run(args.inputs, args.out, force=args.force)
+    try:
+        result = run(args.inputs, args.out, force=args.force)
+    except OSError as exc:  # --out a file, a read-only or full disk
+        print(f"error: {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print("Import failed.", file=sys.stderr)
+        return 1
     _report(result.problems)
     if any(not p.warning for p in result.problems):
         print("Import failed: nothing was written.", file=sys.stderr)

@@ -209,6 +209,15 @@ def test_broken_json_is_an_error_with_its_line_and_nothing_is_written(site: Site
     assert not (site.root / "content" / "sessions").exists()
 
 
+def test_an_out_folder_that_is_a_file_is_an_error_without_a_traceback(site: Site, capsys):
+    site.write("notes.txt", "Notizen")
+    run = site.run("import-oparl", str(FIXTURES), "--out", str(site.root / "notes.txt"),
+                   capsys=capsys)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.startswith(f"error: {site.root / 'notes.txt'}: File exists"), run.err
+    assert (site.root / "notes.txt").read_text("utf-8") == "Notizen"
+
+
 def test_refusing_to_overwrite_without_force(site: Site, capsys):
     assert site.run("import-oparl", str(FIXTURES), capsys=capsys).code == 0
     target = site.root / "content/committees/kreistag.md"
@@ -233,3 +242,44 @@ def test_a_reference_too_long_for_a_file_name_is_an_error_and_nothing_is_written
            "system holds" in run.err
     assert not (site.root / "content" / "resolutions").exists() or not any(
         (site.root / "content" / "resolutions").rglob("*.md"))
+
+
+ODD_VALUES = [[["nested"]], {"id": ["x"], "type": "https://schema.oparl.org/1.1/Paper"},
+              {"no": "id"}, 7, None, True, "https://[x/broken", ""]
+
+
+def test_odd_values_in_any_field_are_reported_or_ignored_never_a_crash(tmp_path: Path):
+    """Every field of every fixture object, in turn, holds a value of the wrong shape (a
+    list in a list, an embedded object with a list for its id, a number, a broken URL):
+    the converter reports or skips it, and never raises."""
+    from ratsinfo_site.importers import oparl
+    originals = {path.name: json.loads(path.read_text("utf-8"))
+                 for path in sorted(FIXTURES.glob("*.json"))}
+
+    def objects(value):
+        if isinstance(value, dict):
+            if "type" in value:
+                yield value
+            for item in value.values():
+                yield from objects(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from objects(item)
+
+    tried = 0
+    for name, data in originals.items():
+        for n, obj in enumerate(objects(data)):
+            for field in [k for k in obj if k not in ("type",)]:
+                for odd in ODD_VALUES:
+                    changed = json.loads(json.dumps(data))
+                    target = list(objects(changed))[n]
+                    target[field] = odd
+                    folder = tmp_path / f"case{tried}"
+                    folder.mkdir()
+                    for other, content in originals.items():
+                        (folder / other).write_text(json.dumps(
+                            changed if other == name else content), encoding="utf-8")
+                    outputs, problems = oparl.convert([folder])  # raises on a crash
+                    assert all(p.path and p.line >= 1 for p in problems)
+                    tried += 1
+    assert tried > 500

@@ -46,6 +46,21 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value in (None, "") else [value]
 
 
+def _oid(ref: Any) -> str | None:
+    """The id a reference names: an id, or an embedded object's; None for anything else
+    (a list where an id belongs, a number …)."""
+    ref = ref.get("id") if isinstance(ref, dict) else ref
+    return ref if isinstance(ref, str) else None
+
+
+def _split(url: str) -> Any:
+    """``urlsplit``, which raises on a malformed address (``https://[x/…``): then a path."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")._replace(path=url)
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -100,10 +115,10 @@ class Index:
         for oid, obj in self.objects.items():  # the links back, once everything is merged
             up = {"Consultation": ("paper",), "AgendaItem": ("meeting",)}.get(kind_of(obj), ())
             for key in up:
-                if isinstance(obj.get(key), str):
-                    self.children.setdefault(obj[key], []).append(oid)
-            if kind_of(obj) == "AgendaItem" and isinstance(obj.get("consultation"), str):
-                self.item_of.setdefault(obj["consultation"], oid)
+                if target := _oid(obj.get(key)):
+                    self.children.setdefault(target, []).append(oid)
+            if kind_of(obj) == "AgendaItem" and (target := _oid(obj.get("consultation"))):
+                self.item_of.setdefault(target, oid)
 
     def _read_file(self, path: Path, root: Path, explicit: bool) -> None:
         shown = path.as_posix()
@@ -154,9 +169,8 @@ class Index:
 
     def get(self, ref: Any) -> dict[str, Any] | None:
         """The object a reference (an id, or an embedded object) names."""
-        if isinstance(ref, dict):
-            return self.objects.get(ref.get("id"), ref) if kind_of(ref) else None
-        return self.objects.get(ref) if isinstance(ref, str) else None
+        oid = _oid(ref)  # an embedded object with an id was indexed as it was read
+        return self.objects.get(oid) if oid else None
 
     def of_kind(self, kind: str) -> Iterator[dict[str, Any]]:
         return (o for o in self.objects.values() if kind_of(o) == kind)
@@ -174,8 +188,7 @@ class Converter:
         self.named: set[str] = set()  # organizations a meeting or consultation names
 
     def warn(self, obj: dict[str, Any] | str | None, message: str) -> None:
-        oid = obj.get("id") if isinstance(obj, dict) else obj
-        self.problems.append(warning(*self.ix.where.get(oid or "", ("oparl", 1)), message))
+        self.problems.append(warning(*self.ix.where.get(_oid(obj) or "", ("oparl", 1)), message))
 
     def _leave_out(self, kind: str, field: str, obj: dict[str, Any]) -> None:
         entry = self.left_out.setdefault((kind, field), [0, obj.get("id")])
@@ -235,7 +248,7 @@ class Converter:
     def _reference(self, paper: dict[str, Any]) -> str:
         if reference := _text(paper.get("reference")):
             return reference
-        tail = urlsplit(paper["id"]).path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+        tail = _split(paper["id"]).path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
         reference = tail or paper["id"]
         self.warn(paper, f"paper without a reference: '{reference}' is taken from its OParl id; "
                   f"set the real Vorlagennummer")
@@ -322,7 +335,7 @@ class Converter:
         found = []
         for key in ("relatedPaper", "superordinatedPaper", "subordinatedPaper"):
             for ref in _list(paper.get(key)):
-                oid = ref.get("id") if isinstance(ref, dict) else ref
+                oid = _oid(ref)
                 if oid in self.references:
                     found.append(self.references[oid])
                 else:
@@ -358,10 +371,10 @@ class Converter:
 
     def _local(self, file: dict[str, Any]) -> Path | None:
         """The file on this machine: below the input folder, never outside it."""
-        root, folder = self.ix.roots.get(file.get("id", ""), (None, None))
+        root, folder = self.ix.roots.get(_oid(file) or "", (None, None))
         if root is None or folder is None:
             return None
-        names = [urlsplit(_text(file.get(k))) for k in ("accessUrl", "downloadUrl")]
+        names = [_split(_text(file.get(k))) for k in ("accessUrl", "downloadUrl")]
         candidates = [folder / n for n in (_text(file.get("fileName")),) if n]
         candidates += [folder / "files" / c.name for c in candidates]
         for url in names:
@@ -380,13 +393,13 @@ class Converter:
 
     def _agenda(self, meeting: dict[str, Any]) -> list[str]:
         """References of the public items, in the meeting's order."""
-        refs = [r.get("id") if isinstance(r, dict) else r for r in _list(meeting.get("agendaItem"))]
+        refs = [r for r in map(_oid, _list(meeting.get("agendaItem"))) if r]
         refs = list(dict.fromkeys([*refs, *self.ix.children.get(meeting["id"], [])]))
         items = [(i, o) for i, ref in enumerate(refs) if (o := self.ix.get(ref))]
         found = []
         for _, item in sorted(items, key=lambda p: (
                 p[1]["order"] if isinstance(p[1].get("order"), int) else p[0], p[0])):
-            paper = (self.ix.get(item.get("consultation")) or {}).get("paper")
+            paper = _oid((self.ix.get(item.get("consultation")) or {}).get("paper"))
             if item.get("public") is not False and paper in self.references:
                 found.append(self.references[paper])
         return list(dict.fromkeys(found))
