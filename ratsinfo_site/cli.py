@@ -10,7 +10,7 @@ from pathlib import Path
 from ratsinfo_site import __version__
 from ratsinfo_site.build import CACHE, build
 from ratsinfo_site.config import load_config
-from ratsinfo_site.errors import BuildError, Problem
+from ratsinfo_site.errors import BuildError, Problem, ToolError
 from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.slugs import slugify
 
@@ -211,9 +211,17 @@ def main(argv: list[str] | None = None) -> int:
               if args.command == "build" else f"Check failed: {errors} error(s).",
               file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, ToolError) as exc:  # a full disk, a folder not writable, no Pagefind
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {where}{getattr(exc, 'strerror', None) or exc or type(exc).__name__}",
+              file=sys.stderr)
+        print("Build failed; the output folder was not changed." if args.command == "build"
+              else "Check failed.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted; the output folder was not changed." if args.command == "build"
+              else "\nInterrupted.", file=sys.stderr)
+        return 130
     _report(result.warnings)
     if not args.quiet:
         c, t = result.counts, catalogue(config.language)

@@ -39,6 +39,10 @@ class BuildError(Exception):
         return type(self), (self.problems,)  # whole from a child process (parallel.in_child)
 
 
+class ToolError(Exception):
+    """A program the build runs (Pagefind) is missing or failed: one line for the user."""
+
+
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     """The problems that stop the build."""
     return [p for p in problems if not p.warning]

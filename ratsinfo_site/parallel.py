@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -76,7 +77,10 @@ def _sendable(exc: BaseException) -> BaseException:
 
 
 def _work(counter: Any, results: Any, bounds: list[tuple[int, int]]) -> None:
-    """A forked worker: take chunks (at most CHUNKS_PER_WORKER), send back their results."""
+    """A forked worker: take chunks (at most CHUNKS_PER_WORKER), send back their results.
+
+    Ctrl-C is the parent's to handle: it ends the workers (no traceback from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for _ in range(CHUNKS_PER_WORKER):
         if (index := _claim(counter, len(bounds))) is None:
             break
@@ -247,6 +251,8 @@ def _child(function: Callable[[Callable[..., None] | None], Any], sender: Any,
 
     try:
         sender.send(("result", function(send if reporting else None)))
+    except KeyboardInterrupt:  # Ctrl-C reached the parent too, which reports it
+        pass
     except BaseException as exc:
         exc.add_note("in a build process:\n" + "".join(traceback.format_exc()))
         sender.send(("error", _sendable(exc)))

@@ -19,6 +19,7 @@ from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
 from ratsinfo_site.chunks import pagefind_name, split_part
+from ratsinfo_site.errors import ToolError
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 from ratsinfo_site.incremental import pagefind_binary
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
@@ -113,7 +114,7 @@ async def _scripts(language: str, cache_dir: Path | None) -> dict[str, bytes]:
     """
     binary, key = pagefind_binary()
     if binary is None:
-        raise RuntimeError("Pagefind's binary was not found (pip install 'pagefind[bin]')")
+        raise ToolError("Pagefind's binary was not found (pip install 'pagefind[bin]')")
     cached = cache_dir / SCRIPTS_CACHE if cache_dir else None
     if key not in _known_scripts and cached and isinstance(
             stored := read_cache(cached, key), dict):
@@ -159,8 +160,8 @@ async def _settle(output: Path, scripts: dict[str, bytes],
     while pending := [p for p in pending if not _whole(p, p.relative_to(output).as_posix(),
                                                        scripts)]:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Pagefind left {len(pending)} files unfinished, e.g. "
-                               f"{pending[0]}")
+            raise ToolError(f"Pagefind left {len(pending)} files unfinished (a full disk?), "
+                            f"e.g. {pending[0]}")
         await asyncio.sleep(0.02)
 
 

@@ -22,7 +22,7 @@ import watchfiles
 
 from ratsinfo_site.build import BuildResult, build
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.errors import BuildError, Problem, errors_in
+from ratsinfo_site.errors import BuildError, Problem, ToolError, errors_in
 from ratsinfo_site.load import show_path
 
 EVENTS = "/__ratsinfo/events"
@@ -276,6 +276,8 @@ def _build(config: SiteConfig, state: LiveState, changed: tuple[str, ...]) -> Re
         problems = tuple(exc.problems)
     except OSError as exc:  # e.g. a file removed while it was read
         problems = (Problem(str(exc.filename or "?"), 1, exc.strerror or str(exc)),)
+    except ToolError as exc:  # Pagefind
+        problems = (Problem("pagefind", 1, str(exc)),)
     else:
         state.publish((), config)
         return Rebuild(changed, result, result.warnings)

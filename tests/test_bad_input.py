@@ -704,3 +704,18 @@ def test_an_output_folder_that_is_or_holds_the_sources_is_an_error(
         assert run.err.startswith(expected), run.err
     assert checksums(site.root) == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_pagefind_missing_is_one_line_and_the_output_stays(previous: Site, capsys, monkeypatch):
+    before = checksums(previous.public)
+    added = previous.simple("new", "2021/99", "Neu seit dem letzten Build")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(previous.root / "no-such-pagefind"))
+    try:
+        run = previous.run("build", capsys=capsys)
+    finally:
+        added.unlink()  # the site is the module's
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.splitlines()[-2:] == [
+        "error: Pagefind's binary was not found (pip install 'pagefind[bin]')",
+        "Build failed; the output folder was not changed."]
+    assert checksums(previous.public) == before

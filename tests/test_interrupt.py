@@ -110,14 +110,22 @@ def from_scratch(previous: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def kill_when(root: Path, moment: str, folder: str = ".public.tmp-*",
-              large: bool = False) -> Path:
-    """Start a build, kill it and its workers with SIGKILL at ``moment``; the temp folder."""
+              large: bool = False, sig: int = signal.SIGKILL) -> Path:
+    """Start a build, kill it and its workers with SIGKILL at ``moment``; the temp folder.
+
+    With ``sig`` SIGINT, as Ctrl-C on a terminal does: the build ends by itself."""
     process = ratsinfo(root, large)
     try:
         while True:
             temps = list(root.glob(folder))
             if temps and MOMENTS[moment](temps[0]):
-                os.killpg(process.pid, signal.SIGKILL)
+                os.killpg(process.pid, sig)
+                if sig == signal.SIGINT:
+                    _, err = process.communicate(timeout=60)
+                    assert process.returncode == 130, err
+                    assert "Traceback" not in err, err
+                    assert err.strip() == "Interrupted; the output folder was not changed."
+                    return temps[0]
                 break
             if process.poll() is not None:
                 pytest.fail(f"the build ended before {moment}: {process.stderr.read()}")
@@ -191,3 +199,18 @@ def test_a_build_killed_between_the_two_renames_of_the_swap_loses_no_output(site
     site.write("content/resolutions/bad.md", "---\nreference: 2021.10\n---\n")
     assert site.run("build", capsys=capsys).code == 1
     assert site.public.is_dir() and checksums(site.public) == before
+
+
+@pytest.mark.parametrize("moment", ["pages are being written",
+                                    "the search index is being built"])
+def test_ctrl_c_ends_a_build_with_one_line_and_the_output_as_it_was(
+        previous: Path, tmp_path: Path, moment: str):
+    """SIGINT to the build's process group (Ctrl-C), its child and workers included: a
+    line saying so, no traceback from any process, exit status 130, public/ unchanged."""
+    root = moved(previous, tmp_path / "site")
+    before = checksums(root / "public")
+    edit(root)
+    kill_when(root, moment, large=True, sig=signal.SIGINT)
+    assert checksums(root / "public") == before
+    build(root)
+    assert not list(root.glob(".public.tmp-*"))  # what it left half-made is gone
