@@ -27,7 +27,7 @@ from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.progress import Clock, Report, stage
 from ratsinfo_site.read import RecordCache, read_sources, records_by_kind
-from ratsinfo_site.render import THEME, make_environment, render_to_files
+from ratsinfo_site.render import THEME, layout_problems, make_environment, render_to_files
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.search_text import release as release_search_text
@@ -61,6 +61,7 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"], failed)
     problems = [*config.warnings, *unread, *problems, *found,
+                *layout_problems(config, catalogue(config.language)),
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]

@@ -14,6 +14,7 @@ from ratsinfo_site.errors import Problem
 from ratsinfo_site.feeds import feed_of, subscriptions
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.i18n import Catalogue
+from ratsinfo_site.load import show_path
 from ratsinfo_site.markup import section_anchors
 from ratsinfo_site.pages import Page, content_lang, legal_links, vote_bars
 from ratsinfo_site.parallel import Progress, pmap
@@ -57,6 +58,33 @@ def make_environment(config: SiteConfig, urls: Urls, t: Catalogue,
     return env
 
 
+def layout_problems(config: SiteConfig, t: Catalogue) -> list[Problem]:
+    """What is wrong in the site's own templates before any page is rendered: a file not
+    in UTF-8, a syntax error, an unknown filter or test (each at its file and line)."""
+    folder = config.layouts_dir
+    if not folder.is_dir():
+        return []
+    env = make_environment(config, Urls(config.base_path, config.host, t.words), t)
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        shown = show_path(path, config.root)
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.append(Problem(shown, line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                                    "save the file as UTF-8"))
+            continue
+        try:
+            env.compile(text, path.relative_to(folder).as_posix(), str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(shown, exc.lineno or 1, f"template error: {exc.message}"))
+    return problems
+
+
 def template_problem(root: Path, exc: Exception, page: str) -> Problem:
     """Where a template failed: its file and line, from Jinja2 or from the traceback."""
     lineno = getattr(exc, "lineno", None)
@@ -67,6 +95,8 @@ def template_problem(root: Path, exc: Exception, page: str) -> Problem:
         if frames:
             name, lineno = frames[-1].filename, frames[-1].lineno
     message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' not found (in the layouts folder or the theme)"
     shown = str(name or "template")
     with contextlib.suppress(ValueError):
         shown = str(Path(shown).relative_to(root))

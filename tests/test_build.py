@@ -232,6 +232,31 @@ def test_broken_site_template_is_reported_with_its_line(site: Site, capsys):
     assert run.err.count("template error") == 1
 
 
+def test_layout_problems_are_found_by_check_and_named_at_their_own_file(site: Site, capsys):
+    """A layout not in UTF-8 was blamed on the theme's base.html (which includes it), once
+    per page; a syntax error passed ``check``; a missing include said only its name."""
+    site.simple("a", "2021/1", extra="public: nein\n")  # a content error beside them
+    site.write("layouts/footer.html", "<p>Kyffh\xe4user</p>\n".encode("latin-1"))
+    site.write("layouts/session.html", "<p>ok</p>\n\n{{ session.date|no_such_filter }}\n")
+    for command in ("check", "build"):
+        run = site.run(command, capsys=capsys)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert "layouts/footer.html:1: not UTF-8 (byte 0xe4); save the file as UTF-8" in run.err
+        assert "layouts/session.html:3: template error: No filter named 'no_such_filter'." \
+            in run.err
+        assert "content/resolutions/a.md:6: 'public' must be true or false" in run.err
+        assert "theme" not in run.err
+
+
+def test_a_missing_include_is_named_as_missing(site: Site, capsys):
+    site.simple("a", "2021/1")
+    site.write("layouts/footer.html", "<p>ok</p>\n{% include 'kontakt.html' %}\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    assert "layouts/footer.html:2: template error on page '/': template 'kontakt.html' not " \
+        "found (in the layouts folder or the theme)" in run.err
+
+
 @pytest.mark.parametrize("flag", ["--out", "--content"])
 def test_command_line_flags_win_over_defaults(site: Site, capsys, tmp_path, flag):
     other = tmp_path / "other"
