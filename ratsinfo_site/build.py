@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import Problem
 from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
+from ratsinfo_site.load import show_path
 from ratsinfo_site.parallel import in_child
 from ratsinfo_site.progress import Clock, Report
 from ratsinfo_site.sources import find_sources
-from ratsinfo_site.write import recover
+from ratsinfo_site.write import output_lock, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 
@@ -46,6 +47,11 @@ def build(config: SiteConfig, use_cache: bool = True,
 
     Outputs whose inputs did not change since the last build are taken over from it.
     """
+    with output_lock(config.output_dir, show_path(config.output_dir, config.root)):
+        return _build(config, use_cache, report)
+
+
+def _build(config: SiteConfig, use_cache: bool, report: Report | None) -> BuildResult:
     clock = Clock()
     recover(config.output_dir)  # a build killed mid-swap left the last output aside
     cache_dir = config.root / CACHE if use_cache else None

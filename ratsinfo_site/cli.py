@@ -15,6 +15,14 @@ from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.slugs import slugify
 
 
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535 (argparse reports anything else as a usage error)."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port (0 to 65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ratsinfo", description="Build a static, searchable "
                                      "archive of council resolutions from Markdown files.")
@@ -93,7 +101,8 @@ def _authoring_commands(commands: argparse._SubParsersAction) -> None:
             (new, "--config", "FILE", "site.toml (default: ./site.toml)"),
             (new, "--content", "DIR", "content folder (default: content/)")):
         sub.add_argument(flag, type=Path, metavar=metavar, help=what)
-    serve.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="default: 8000; 0 picks a free one")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: "
                        "127.0.0.1, this machine only)")
     serve.add_argument("--no-open", action="store_true", help="do not open a browser")

@@ -8,7 +8,9 @@ a changed file is unlinked first, so the live output stays as it was until the s
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import fcntl
 import os
 import shutil
 import subprocess
@@ -17,9 +19,25 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.files import link_or_copy
 
 SPARE = "spare"  # .public.spare: the output before last, reused by the next build
+
+
+@contextlib.contextmanager
+def output_lock(final: Path, shown: str) -> Iterator[None]:
+    """One build of an output folder at a time: two at once (a second terminal, ``build``
+    beside ``serve``) each took the other's working folder for a stale one and deleted it.
+    The lock is the kernel's (flock): a build killed holds it no longer."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with open(final.parent / f".{final.name}.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([Problem(shown, 1, "another build of this output folder is "
+                                      "running: try again when it has ended")]) from None
+        yield
 
 
 class OutputWriter:

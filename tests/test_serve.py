@@ -270,6 +270,14 @@ def test_a_port_in_use_is_an_error_not_a_traceback(archive: Site, capsys):
     assert "cannot serve on 127.0.0.1" in result.err
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "acht"])
+def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(archive: Site, capsys, port):
+    with pytest.raises(SystemExit) as stop:
+        archive.run("serve", "--no-open", "--port", port, capsys=capsys)
+    assert stop.value.code == 2
+    assert f"argument --port: '{port}' is not a port (0 to 65535)" in capsys.readouterr().err
+
+
 def test_the_overlay_is_escaped_and_comes_before_the_end_of_the_body():
     problem = Problem("content/resolutions/x.md", 3, "<script>alert(1)</script> & more")
     page = inject(b"<html><body><p>Hallo</p></body></html>", "v1", [problem])
