@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -20,6 +20,7 @@ from ratsinfo_site.errors import Problem, warning
 from ratsinfo_site.model import (
     Consultation,
     Description,
+    FailedRef,
     Resolution,
     SessionFile,
 )
@@ -192,12 +193,13 @@ def _check_named(files: list[Description], named: set[str], published: set[str],
 
 
 def _check_references(resolutions: list[Resolution], sessions: list[SessionFile],
-                      failed: Set[str]) -> list[Problem]:
+                      failed: Sequence[FailedRef]) -> list[Problem]:
     problems = _check_unique(
         [(r.slug, r.source, r.line, r.reference) for r in resolutions]
+        + [(slugify(f.reference), f.source, f.line, f.reference) for f in failed]
         + [(slugify(a.reference), r.source, a.line, a.reference)
            for r in resolutions for a in r.aliases], "reference")
-    known = {r.reference for r in resolutions} | failed
+    known = {r.reference for r in resolutions} | {f.reference for f in failed}
     for r in resolutions:
         problems += [Problem(r.source, ref.line, f"related '{ref.reference}' names no "
                              f"resolution") for ref in r.related if ref.reference not in known]
@@ -256,11 +258,11 @@ def _year(thing: Resolution | Session) -> int:
 
 def build_archive(resolutions: list[Resolution], session_files: list[SessionFile],
                   committee_files: list[Description], topic_files: list[Description],
-                  failed: Set[str] = frozenset()) -> tuple[Archive, list[Problem]]:
+                  failed: Sequence[FailedRef] = ()) -> tuple[Archive, list[Problem]]:
     """Group the public records; report broken references and names whose addresses collide.
 
     ``failed`` holds the references of resolution files with errors: naming one is no
-    broken reference (that file's own errors are reported).
+    broken reference (that file's own errors are reported), giving one twice is.
     """
     problems = _check_references(resolutions, session_files, failed)
     problems += _check_described_once((((slugify(s.committee), s.date), s.source, s.line,

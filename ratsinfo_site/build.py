@@ -17,7 +17,7 @@ from ratsinfo_site.load import show_path
 from ratsinfo_site.parallel import in_child
 from ratsinfo_site.progress import Clock, Report
 from ratsinfo_site.sources import find_sources
-from ratsinfo_site.write import output_lock, recover
+from ratsinfo_site.write import build_lock, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
 
@@ -47,7 +47,7 @@ def build(config: SiteConfig, use_cache: bool = True,
 
     Outputs whose inputs did not change since the last build are taken over from it.
     """
-    with output_lock(config.output_dir, show_path(config.output_dir, config.root)):
+    with build_lock(config.root / CACHE, show_path(config.output_dir, config.root)):
         return _build(config, use_cache, report)
 
 

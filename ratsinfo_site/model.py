@@ -55,6 +55,14 @@ class Ref(NamedTuple):
     line: int
 
 
+class FailedRef(NamedTuple):
+    """The reference a resolution file with errors gives, where it gives it."""
+
+    reference: str
+    source: str
+    line: int
+
+
 class Link(NamedTuple):
     """A link in a text to an address of this site (``plan.pdf``, ``/themen/``), and the
     line it is on: the archive checks that it leads somewhere."""

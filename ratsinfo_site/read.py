@@ -16,6 +16,7 @@ from ratsinfo_site.load import KINDS, read_document
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
     TOPIC_KEYS,
+    FailedRef,
     named_reference,
     parse_description,
     parse_resolution,
@@ -36,8 +37,10 @@ class Parsed:
     problems: tuple[Problem, ...]
     attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
     personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
-    # the reference a resolution file with errors gives: others may name it all the same
+    # the reference a resolution file with errors gives, and its line: others may name it
+    # all the same, and another file giving it too is reported at once
     reference: str = ""
+    reference_line: int = 1
 
 
 def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
@@ -52,11 +55,11 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
     """Read and check one file; a resolution's long texts go to ``store`` when given."""
     path = source.path
     doc = read_document(path, source.shown, path.read_bytes())
-    reference = ""
+    reference, line = "", 1
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
         if record is None:
-            reference = named_reference(doc)
+            reference, line = named_reference(doc), doc.line("reference")
         if record is not None and store is not None:
             text, decision, body = store.put(doc.digest, record.text, record.decision,
                                              record.body)
@@ -69,7 +72,7 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
         record, problems = parse_description(
             doc, COMMITTEE_KEYS if source.kind == "committees" else TOPIC_KEYS)
     return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record),
-                  personal_data(source.kind, doc), reference)
+                  personal_data(source.kind, doc), reference, line)
 
 
 class RecordCache:
@@ -146,18 +149,18 @@ def _stored(record: Any) -> list[StoredText]:
 
 
 def records_by_kind(parsed: dict[Source, Parsed]
-                    ) -> tuple[dict[str, list[Any]], list[Problem], set[str]]:
+                    ) -> tuple[dict[str, list[Any]], list[Problem], list[FailedRef]]:
     """The records of the files without errors, by kind, every problem found, and the
-    references that resolution files with errors give."""
+    references that resolution files with errors give (each with its file and line)."""
     records: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     problems: list[Problem] = []
-    failed: set[str] = set()
+    failed: list[FailedRef] = []
     for source, result in parsed.items():
         problems.extend(result.problems)
         if result.record is not None:
             records[source.kind].append(result.record)
         elif result.reference:
-            failed.add(result.reference)
+            failed.append(FailedRef(result.reference, source.shown, result.reference_line))
     return records, problems, failed
 
 

@@ -26,17 +26,18 @@ SPARE = "spare"  # .public.spare: the output before last, reused by the next bui
 
 
 @contextlib.contextmanager
-def output_lock(final: Path, shown: str) -> Iterator[None]:
-    """One build of an output folder at a time: two at once (a second terminal, ``build``
-    beside ``serve``) each took the other's working folder for a stale one and deleted it.
-    The lock is the kernel's (flock): a build killed holds it no longer."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with open(final.parent / f".{final.name}.lock", "a") as handle:
+def build_lock(cache_dir: Path, shown: str) -> Iterator[None]:
+    """One build of a site at a time: two at once (a second terminal, ``build`` beside
+    ``serve``) each took the other's working folder for a stale one and deleted it, and
+    shared one cache. The lock is the kernel's (flock): a build killed holds it no longer.
+    ``shown`` names the output folder in the error."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / "build.lock", "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError([Problem(shown, 1, "another build of this output folder is "
-                                      "running: try again when it has ended")]) from None
+            raise BuildError([Problem(shown, 1, "another build of this site is running: "
+                                      "try again when it has ended")]) from None
         yield
 
 

@@ -367,6 +367,12 @@ CASES: dict[str, Case] = {
         {BAD: paper(FRONT.replace('"2021/1"', '"2021/7/014"'))},
         f"{BAD}:2: duplicate reference '2021/7/014': also in content/resolutions/good.md:2",
         f"content/resolutions/good.md:2: duplicate reference '2021/7/014': also in {BAD}:2"),
+    "a duplicate reference in a file with another error, reported with it": error(
+        {BAD: paper(FRONT.replace('"2021/1"', '"2021/7/014"').replace("public: true",
+                                                                       "public: nein"))},
+        f"{BAD}:5: 'public' must be true or false, not 'nein'",
+        f"{BAD}:2: duplicate reference '2021/7/014': also in content/resolutions/good.md:2",
+        f"content/resolutions/good.md:2: duplicate reference '2021/7/014': also in {BAD}:2"),
     "references with the same address": error(
         {BAD: paper(FRONT.replace('"2021/1"', '"2021-7-014"'))},
         f"{BAD}:2: reference '2021-7-014' has the same address '2021-7-014' as '2021/7/014' in "

@@ -320,18 +320,18 @@ def test_a_session_title_is_its_own_words_in_the_heading(site: Site, capsys):
     assert re.sub(r"<[^>]+>", "", h1) == "Kreistag, 10.02.2021 Konstituierende Sitzung"
 
 
-def test_a_second_build_of_the_same_output_at_once_is_an_error(site: Site, capsys):
+def test_a_second_build_of_the_same_site_at_once_is_an_error(site: Site, capsys):
     """Each of two builds at once took the other's working folder for a stale one."""
     import fcntl
     site.simple("a", "2021/1")
     assert site.run("build", capsys=capsys).code == 0
     before = checksums(site.public)
     site.simple("b", "2021/2")
-    with open(site.root / ".public.lock", "a") as other:  # as a running build holds it
+    with open(site.root / ".ratsinfo-cache" / "build.lock", "a") as other:  # as a build holds it
         fcntl.flock(other, fcntl.LOCK_EX)
         run = site.run("build", capsys=capsys)
     assert run.code == 1 and "Traceback" not in run.err
-    assert run.err.startswith("public:1: another build of this output folder is running")
+    assert run.err.startswith("public:1: another build of this site is running")
     assert checksums(site.public) == before
     assert site.run("build", capsys=capsys).code == 0  # once it has ended
     assert (site.public / "beschluesse" / "2021-2" / "index.html").is_file()
