@@ -44,7 +44,9 @@ def _text_pages(content_dir: Path) -> list[str]:
 
 
 def pagefind_binary() -> tuple[str | None, str]:
-    """The Pagefind binary a build runs, and its fingerprint (path, size, time).
+    """The Pagefind binary a build runs, and its fingerprint: path, size, and the version
+    of the package that installed it (its time where none did: a fresh CI runner installs
+    the same version anew, which must not make every build a cold one).
 
     Chosen as ``pagefind.service.get_executable`` chooses it (``PAGEFIND_BINARY_PATH``,
     then the packages ``pagefind_bin_extended`` and ``pagefind_bin``, then the PATH), but
@@ -57,8 +59,16 @@ def pagefind_binary() -> tuple[str | None, str]:
     for path in filter(None, candidates):
         with contextlib.suppress(OSError):
             stat = os.stat(path)
-            return path, f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+            return path, f"{path}:{stat.st_size}:{_installed_version(path) or stat.st_mtime_ns}"
     return None, ""
+
+
+def _installed_version(binary: str) -> str:
+    """``pagefind_bin-1.5.2`` for a binary in a package's folder, from the name of the
+    package's metadata folder beside it ("" for a binary of no package)."""
+    package = Path(binary).parent
+    found = sorted(package.parent.glob(f"{package.name}-*.dist-info"))
+    return found[-1].name.removesuffix(".dist-info") if found else ""
 
 
 def _packaged(package: str) -> list[str]:

@@ -121,6 +121,27 @@ def test_another_pagefind_binary_reindexes_every_part(example: Path, tmp_path, m
     assert run_build(example).index_parts == 0
 
 
+def test_the_same_pagefind_installed_anew_keeps_the_build_incremental(
+        example: Path, tmp_path, monkeypatch):
+    """A fresh CI runner installs the same pagefind_bin again (a new file time): that is
+    no other Pagefind, and the kept cache must still serve (it made every run cold)."""
+    import os
+
+    from pagefind.service import get_executable
+
+    packages = tmp_path / "site-packages"
+    (packages / "pagefind_bin-1.5.2.dist-info").mkdir(parents=True)
+    binary = packages / "pagefind_bin" / "pagefind"
+    binary.parent.mkdir()
+    shutil.copy2(get_executable(), binary)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    run_build(example)
+    later = binary.stat().st_mtime_ns + 3_600 * 10**9
+    os.utime(binary, ns=(later, later))  # installed again, an hour later
+    result = run_build(example)
+    assert (result.rendered, result.index_parts) == (0, 0)
+
+
 def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, tmp_path):
     seen = {p.stat().st_ino for p in (example / "public/pagefind").glob("*/fragment/*")}
     # 2022/7/072 is named by no other paper: only 2022 pages show it
