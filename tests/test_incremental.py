@@ -213,6 +213,41 @@ def test_the_pages_workflow_keeps_the_cache_and_the_last_output():
     assert set(cache["with"]["path"].split()) == {".ratsinfo-cache", "public"}
 
 
+@pytest.mark.parametrize("variable, pyproject, installed", [
+    ("", True, "install ."),  # ratsinfo-site's own repository: the example archive
+    ("ratsinfo-site @ git+https://example.org/r.git@v1", False,
+     "install ratsinfo-site @ git+https://example.org/r.git@v1"),  # a council's repository
+    ("", False, None),  # a council's repository that names nothing: a clear error
+])
+def test_the_pages_workflow_installs_ratsinfo_site_in_any_repository(
+        tmp_path, variable: str, pyproject: bool, installed: str | None):
+    """A council's own repository has site.toml and content/, not the generator's code:
+    the workflow's 'pip install .' failed there."""
+    import subprocess
+    workflow = yaml.safe_load((REPO / ".github/workflows/pages.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-"))
+    assert python["with"]["cache-dependency-path"] == ".github/workflows/pages.yml"
+    install = next(step for step in steps if step.get("name") == "Install ratsinfo-site")
+    repository = tmp_path / "repo"
+    (repository / "content").mkdir(parents=True)
+    if pyproject:
+        (repository / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    fake = tmp_path / "bin" / "pip"  # records what would be installed
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$*" > {tmp_path}/pip-args\n')
+    fake.chmod(0o755)
+    run = subprocess.run(["bash", "-e", "-c", install["run"]], cwd=repository,
+                         capture_output=True, text=True,
+                         env={"PATH": f"{fake.parent}:/usr/bin:/bin", "RATSINFO_SITE": variable})
+    if installed is None:
+        assert run.returncode == 1 and "RATSINFO_SITE" in run.stdout
+        assert not (tmp_path / "pip-args").exists()
+    else:
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / "pip-args").read_text().strip() == installed
+
+
 def test_the_output_before_last_is_reused_without_touching_the_live_output(example: Path,
                                                                          tmp_path):
     """From the third build on, the output before last (.public.spare) is brought up to
