@@ -200,12 +200,20 @@ def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]
         + [(slugify(a.reference), r.source, a.line, a.reference)
            for r in resolutions for a in r.aliases], "reference")
     known = {r.reference for r in resolutions} | {f.reference for f in failed}
+    renumbered = {a.reference: r.reference for r in resolutions for a in r.aliases}
+
+    def unknown(what: str, reference: str) -> str:
+        if reference in renumbered:  # its old number: the address redirects, the list not
+            return (f"{what} '{reference}' is the old number of {renumbered[reference]}: "
+                    f"write '{renumbered[reference]}'")
+        return f"{what} '{reference}' names no resolution"
+
     for r in resolutions:
-        problems += [Problem(r.source, ref.line, f"related '{ref.reference}' names no "
-                             f"resolution") for ref in r.related if ref.reference not in known]
+        problems += [Problem(r.source, ref.line, unknown("related", ref.reference))
+                     for ref in r.related if ref.reference not in known]
     for s in sessions:
-        problems += [Problem(s.source, ref.line, f"agenda entry '{ref.reference}' names no "
-                             f"resolution") for ref in s.agenda if ref.reference not in known]
+        problems += [Problem(s.source, ref.line, unknown("agenda entry", ref.reference))
+                     for ref in s.agenda if ref.reference not in known]
     return problems
 
 

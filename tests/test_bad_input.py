@@ -396,6 +396,16 @@ CASES: dict[str, Case] = {
     "related names nothing": error(
         {BAD: paper(FRONT + 'related: ["2021/7/014", "1999/9"]\n')},
         f"{BAD}:6: related '1999/9' names no resolution"),
+    "related and agenda name a paper by its old number": error(
+        {BAD: paper(FRONT + 'aliases: ["V-2021/77"]\n'),
+         "content/resolutions/other.md": paper(FRONT.replace("2021/1", "2021/2")
+                                               + 'related: ["V-2021/77"]\n'),
+         "content/sessions/kt.md": "---\ncommittee: Kreistag\ndate: 2021-03-31\nagenda:\n"
+                                   '  - "V-2021/77"\n---\n'},
+        "content/resolutions/other.md:6: related 'V-2021/77' is the old number of 2021/1: "
+        "write '2021/1'",
+        "content/sessions/kt.md:5: agenda entry 'V-2021/77' is the old number of 2021/1: "
+        "write '2021/1'"),
     "related names a non-public paper": harmless(
         {BAD: paper(FRONT + 'related: ["2021/7/014", "2021/2"]\n'),
          "content/resolutions/secret.md": paper(FRONT.replace("2021/1", "2021/2").replace(
