@@ -234,8 +234,10 @@ def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> 
             natural_key(it.resolution.reference)))
         sessions.append(Session(key[0], key[1], f"{key[1].isoformat()}-{slugify(key[0])}",
                                 session_file, tuple(items)))
-    sessions.sort(key=lambda s: s.when, reverse=True)  # newest first; stable: one day's
-    return sessions  # sessions without a start by committee
+    # Newest first; the sort is stable, so sessions of one day without a start time stay
+    # in the order of their committees' names.
+    sessions.sort(key=lambda s: s.when, reverse=True)
+    return sessions
 
 
 def _publish(r: Resolution, closed: set[tuple[str, dt.date]], public_refs: set[str]) -> Resolution:

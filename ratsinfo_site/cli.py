@@ -222,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (OSError, ToolError) as exc:  # a full disk, a folder not writable, no Pagefind
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        print(f"error: {where}{getattr(exc, 'strerror', None) or exc or type(exc).__name__}",
-              file=sys.stderr)
+        what = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        print(f"error: {where}{what}", file=sys.stderr)
         print("Build failed; the output folder was not changed." if args.command == "build"
               else "Check failed.", file=sys.stderr)
         return 1
