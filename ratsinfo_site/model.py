@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -123,7 +124,9 @@ class Attachment:
     file: str
     source: Path
     size: int
-    mtime_ns: int = 0  # a file replaced by one of the same size: its text is read again
+    # of its bytes: a file replaced by one of the same size is read again, and a fresh
+    # checkout (every file a new time, the same bytes) renders no page again
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -541,7 +544,9 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
         else:
             rel = source.relative_to(base).as_posix()
             stat = source.stat()
-            found.append(Attachment(title, rel, source, stat.st_size, stat.st_mtime_ns))
+            with open(source, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            found.append(Attachment(title, rel, source, stat.st_size, digest))
     return tuple(found)
 
 
