@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ratsinfo-site {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("build", "build the site into the output folder"),
-                       ("check", "check the content, write nothing")):
+                       ("check", "check the content; writes no output")):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("--config", type=Path, help="site.toml (default: ./site.toml); its "
                          "folder is the site root")
