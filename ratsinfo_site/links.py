@@ -24,17 +24,18 @@ def broken_links(archive: Archive, urls: Urls, outputs: set[str]) -> list[Proble
               for thing in (*archive.sessions, *archive.committees, *archive.topics)
               if thing.info and thing.info.links]
     problems = []
+    base = unquote(urls.base_path)  # compared with a path unquoted ("/a%20b/": "/a b/")
     for page, source, links, attachments in texts:
         for link in links:
             opened = unquote(urlsplit(urljoin(urls.base_path + page, link.href)).path)
-            target = opened.removeprefix(urls.base_path)
-            if opened.startswith(urls.base_path) and {
+            target = opened.removeprefix(base)
+            if opened.startswith(base) and {
                     output_path(target), f"{target}/index.html"} & outputs:
                 continue
             name = PurePosixPath(target).name
             if name in attachments:
                 hint = f"the attachment is at {attachments[name]}"
-            elif not opened.startswith(urls.base_path):
+            elif not opened.startswith(base):
                 hint = f"the archive's addresses begin with {urls.base_path}"
             elif "." in name and not target.endswith("/"):
                 hint = "a file is published when 'attachments' lists it"

@@ -335,3 +335,13 @@ def test_a_second_build_of_the_same_site_at_once_is_an_error(site: Site, capsys)
     assert checksums(site.public) == before
     assert site.run("build", capsys=capsys).code == 0  # once it has ended
     assert (site.public / "beschluesse" / "2021-2" / "index.html").is_file()
+
+
+def test_working_links_under_a_percent_encoded_base_path_give_no_warning(site: Site, capsys):
+    site.write("site.toml", 'base_url = "/mein%20archiv/"\n')
+    site.simple("a", "2021/1", extra="topics: [Soziales]\n")
+    site.resolution("b", 'reference: "2021/2"\ntitle: "Zwei"\ndate: 2021-02-02\npublic: true\n',
+                    "Siehe [Beschluss 1](../2021-1/) und [Soziales](../../themen/soziales/).\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 0
+    assert "leads to no page" not in run.err
