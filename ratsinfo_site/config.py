@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ratsinfo_site.errors import BuildError, Problem, warning
 
@@ -50,17 +51,21 @@ class SiteConfig:
 
     @property
     def base_path(self) -> str:
-        """The path part of ``base_url``, with a slash at both ends."""
-        path = urlsplit(self.base_url).path.strip("/")
+        """The path part of ``base_url``, with a slash at both ends; percent-encoded where
+        it is not ASCII (``/bürger/`` → ``/b%C3%BCrger/``), as an address must be."""
+        path = quote(urlsplit(self.base_url).path.strip("/"), safe="/%!$&'()*+,;=:@-._~")
         return f"/{path}/" if path else "/"
 
     @property
     def host(self) -> str | None:
         """``scheme://host`` of ``base_url``, or None when it has none."""
         parts = urlsplit(self.base_url)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}"
-        return None
+        if not (parts.scheme in ("http", "https") and parts.netloc):
+            return None
+        host, colon, port = parts.netloc.partition(":")
+        with contextlib.suppress(UnicodeError):  # müllheim.de → xn--mllheim-n2a.de
+            host = host.encode("idna").decode("ascii")
+        return f"{parts.scheme}://{host}{colon}{port}"
 
 
 def _line_of(text: str, key: str) -> int:

@@ -354,3 +354,16 @@ def test_text_that_a_spreadsheet_would_take_for_a_formula_stays_text_in_the_csv(
         "'-vertagt-")
     record = json.loads(published.files["api/beschluesse/2021-1.json"])
     assert record["title"] == "=HYPERLINK(A1;B1)"  # exact there
+
+
+def test_a_base_url_with_umlauts_gives_ascii_addresses(site: Site, tmp_path):
+    """The sitemap and the feeds hold URIs: an umlaut host in its ASCII form (IDNA), an
+    umlaut path percent-encoded, as browsers send them."""
+    site.simple("a", "2021/1")
+    published = publish(site.root, tmp_path, "https://ratsarchiv-müllheim.de/bürger/")
+    locs = sitemap_locs(published.files["sitemap.xml"])
+    assert locs and all(loc.isascii() for loc in locs)
+    assert "https://xn--ratsarchiv-mllheim-x6b.de/b%C3%BCrger/beschluesse/2021-1/" in locs
+    feed = published.files["feed.xml"].decode()
+    addresses = re.findall(r"<id>([^<]*)</id>|href=\"([^\"]*)\"", feed)
+    assert addresses and all(a.isascii() for pair in addresses for a in pair)
