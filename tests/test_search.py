@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 
 import ratsinfo_site.search as search_index
+from ratsinfo_site.errors import ToolError
 from tests.browser import open_filters, results, show_all, wait_for_results
 from tests.helpers import Site, serve
 
@@ -515,10 +516,10 @@ def test_a_part_is_not_settled_while_a_file_is_cut_short(tmp_path):
     (tmp_path / "pagefind-entry.json").write_text('{"version": "1"}', encoding="utf-8")
     (tmp_path / "pagefind.js").write_bytes(b"export{init};")
     scripts = {"pagefind.js": b"export{init};"}
-    with pytest.raises(RuntimeError, match="1 files unfinished.*de_1.pf_fragment"):
+    with pytest.raises(ToolError, match="1 files unfinished.*de_1.pf_fragment"):
         settle(tmp_path, scripts, 0.1)
     (tmp_path / "pagefind.js").write_bytes(b"expo")  # a script is compared with Pagefind's
-    with pytest.raises(RuntimeError, match="2 files unfinished"):
+    with pytest.raises(ToolError, match="2 files unfinished"):
         settle(tmp_path, scripts, 0.1)
     (tmp_path / "pagefind.js").write_bytes(b"export{init};")
     later = threading.Timer(0.3, fragment.write_bytes, [whole])
@@ -528,7 +529,7 @@ def test_a_part_is_not_settled_while_a_file_is_cut_short(tmp_path):
     assert 0.25 < time.monotonic() - started < 5  # waited for the file, then went on
     later.join()
     (tmp_path / "pagefind-entry.json").write_text("", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="pagefind-entry.json"):
+    with pytest.raises(ToolError, match="pagefind-entry.json"):
         settle(tmp_path, scripts, 0.1)
 
 
