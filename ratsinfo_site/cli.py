@@ -49,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
              "and committee files")):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("inputs", nargs="+", type=Path, metavar=what)
-        sub.add_argument("--out", type=Path, default=Path("content"),
-                         help="content folder to write into (default: content/)")
+        sub.add_argument("--out", type=Path, help="content folder to write into (default: "
+                         "the site's, content/ or content_dir in site.toml)")
         sub.add_argument("--force", action="store_true", help="replace files that exist")
     _authoring_commands(commands)
     return parser
@@ -118,17 +118,27 @@ def _import(args: argparse.Namespace) -> int:
     from ratsinfo_site.importers import import_oparl, import_text
     run = import_text if args.command == "import-text" else import_oparl
     try:
-        result = run(args.inputs, args.out, force=args.force)
+        out = args.out or _relative(load_config().content_dir)  # the folder builds read
+        result = run(args.inputs, out, force=args.force)
+    except BuildError as exc:  # site.toml
+        _report(exc.problems)
+        print("Import failed: nothing was written.", file=sys.stderr)
+        return 1
     except OSError as exc:  # --out a file, a read-only or full disk
-        print(f"error: {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
         print("Import failed.", file=sys.stderr)
         return 1
     _report(result.problems)
     if any(not p.warning for p in result.problems):
         print("Import failed: nothing was written.", file=sys.stderr)
         return 1
-    print(f"{len(result.written)} file(s) written to {args.out}")
+    print(f"{len(result.written)} file(s) written to {out}")
     return 0
+
+
+def _relative(path: Path) -> Path:
+    """``path`` from the current folder where it lies below it (as the user wrote it)."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def _serve(args: argparse.Namespace) -> int:

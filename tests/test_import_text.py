@@ -185,3 +185,15 @@ def test_out_names_the_content_folder(site: Site, capsys):
     assert run.code == 0
     assert (site.root / "elsewhere/resolutions/2021/2021-7-014.md").is_file()
     assert "1 file(s) written to elsewhere" in run.out
+
+
+def test_the_import_goes_into_the_content_folder_site_toml_names(site: Site, capsys):
+    """Into the folder the build reads (it went to content/, which the build never read)."""
+    site.write("site.toml", 'content_dir = "inhalt"\n')
+    run = site.run("import-text", str(SEED_TEXT), capsys=capsys)
+    assert run.code == 0, run.err
+    assert run.out.strip() == "1 file(s) written to inhalt"
+    assert list((site.root / "inhalt" / "resolutions").rglob("*.md"))
+    assert not list((site.root / "content").rglob("*.md"))
+    assert site.run("build", capsys=capsys).code == 0
+    assert (site.public / "beschluesse" / "2021-7-014" / "index.html").is_file()
