@@ -108,6 +108,20 @@ def test_a_word_typed_without_umlaut_or_sharp_s_finds_what_the_word_does(page, s
     assert titles(search(page, base, typed)) == expected
 
 
+def test_a_word_of_three_letters_finds_it_and_the_words_it_begins(page, site: Site, capsys):
+    """"Bus" finds "Bus" and "Busstelle": a part's results were dropped as a fallback when
+    a word of three letters was compared by its first four."""
+    site.simple("a", "2021/1", "Neue Busstelle am Markt")
+    site.simple("b", "2021/2", "Der Bus hält am Rathaus")
+    site.simple("c", "2021/3", "Radweg an der Landstraße")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        assert sorted(titles(search(page, base, "Bus"))) == ["Der Bus hält am Rathaus",
+                                                             "Neue Busstelle am Markt"]
+        assert titles(search(page, base, "Rad")) == ["Radweg an der Landstraße"]
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("query,expected", [
     ("2021/7/014", SEED),
     ("2021/7/039", "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"),  # an alias
@@ -394,6 +408,22 @@ def test_more_results_keeps_the_keyboard_focus_while_parts_load(page, parted):
         assert presses >= 3  # parts were loaded on the way
         focused = page.evaluate("() => document.activeElement.closest('li')?.textContent")
         assert focused and "Radwegeplanung" in focused
+    assert page.errors == []
+
+
+def test_a_double_click_on_more_shows_each_result_once(page, sub_path_site):
+    """The results are known (one index part): two presses took the same batch."""
+    base, _ = sub_path_site
+    page.goto(f"{base}suche/?q=Kreistag")
+    wait_for_results(page)
+    assert count(page) > 30
+    page.dblclick("#search-more")
+    page.wait_for_function("() => document.querySelectorAll('#search-results > li')"
+                           ".length >= 20")
+    page.wait_for_timeout(500)  # a second batch, if the second click made one
+    show_all(page)
+    hrefs = [r["href"] for r in results(page)]
+    assert len(hrefs) == len(set(hrefs)) == count(page)
     assert page.errors == []
 
 

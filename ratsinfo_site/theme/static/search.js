@@ -23,7 +23,7 @@ let current = []; // the results known so far, in order
 let complete = false; // whether every index part has been searched for them
 let found = null; // Pagefind's last answer (its filter counts)
 let runId = 0;
-let loadingFor = null; // the search whose next parts load for "more" now
+let busyFor = null; // the search whose next batch of results is being shown
 
 function readState() {
   const params = new URLSearchParams(window.location.search);
@@ -112,22 +112,27 @@ function resultNode(data, pinned) {
     excerptNode(data.excerpt, lang));
 }
 
+// One batch at a time: a second press (a double click) while the first batch is still
+// coming showed it twice and skipped the next. The button stays enabled meanwhile
+// (aria-disabled): a disabled button loses the keyboard focus to the page.
 async function showMore() {
   const id = runId;
-  if (!complete && shown + PAGE > current.length) {
-    // The next parts load: one press is enough. The button stays enabled (aria-disabled):
-    // a disabled button loses the keyboard focus to the page.
-    if (loadingFor === id) return;
-    loadingFor = id;
-    more.setAttribute("aria-disabled", "true");
-    try {
-      await collect(readState(), shown + PAGE, id);
-    } finally {
-      if (loadingFor === id) {
-        loadingFor = null;
-        more.removeAttribute("aria-disabled");
-      }
+  if (busyFor === id) return;
+  busyFor = id;
+  more.setAttribute("aria-disabled", "true");
+  try {
+    await showBatch(id);
+  } finally {
+    if (busyFor === id) {
+      busyFor = null;
+      more.removeAttribute("aria-disabled");
     }
+  }
+}
+
+async function showBatch(id) {
+  if (!complete && shown + PAGE > current.length) {
+    await collect(readState(), shown + PAGE, id); // the next parts load
     if (id !== runId) return;
     announce(readState());
   }
@@ -367,8 +372,9 @@ function isFallback(data, q) {
   const matched = (data.locations || []).flatMap((at) => words(all[at] || "")).map(fold);
   // A real hit starts like the query word and is not a much shorter start of it (a stem
   // differs from its word by a few letters at most).
+  // (A query word of three letters is compared by those: "bus" starts "busstelle".)
   return words(q).map(fold).some((term) => !matched.some((word) =>
-    word.slice(0, 4) === term.slice(0, 4) && !(term.startsWith(word)
+    word.slice(0, Math.min(4, term.length)) === term.slice(0, 4) && !(term.startsWith(word)
       && word.length + 4 < term.length)));
 }
 
