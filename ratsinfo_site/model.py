@@ -125,8 +125,9 @@ class Attachment:
     source: Path
     size: int
     # of its bytes: a file replaced by one of the same size is read again, and a fresh
-    # checkout (every file a new time, the same bytes) renders no page again
-    digest: str = ""
+    # checkout (every file a new time, the same bytes) renders no page again; the key of
+    # its text in the PDF text cache (see search_text.attachment_text)
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -486,7 +487,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
                 fields.error((*path, "votes", key), f"unknown vote key '{key}'{hint}; "
                              f"allowed: {', '.join(VOTE_KEYS)}")
         values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
-        votes = Votes(*values) if values != [None] * len(values) else None  # {}: none recorded
+        votes = Votes(*values) if any(v is not None for v in values) else None  # {}: none
     consultation = Consultation(  # every key checked, whatever else is wrong
         committee=committee, date=date, role=get("role", _text, default=""),
         agenda_item=get("agenda_item", _agenda_item, default=""), result=result,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -27,20 +26,17 @@ _cache_dir: Path | None = None  # set by prepare(): where extracted texts are ke
 # A few texts in memory, for a file that several resolutions list (a session's minutes):
 # each worker kept up to 4,096 texts of up to MAX_ATTACHMENT_CHARS, 0.8 G characters.
 @lru_cache(maxsize=32)
-def attachment_text(path: Path, size: int, mtime_ns: int) -> str:
+def attachment_text(path: Path, digest: str) -> str:
     """The text of a PDF attachment ('' for other files or a PDF without text).
 
-    Kept in the cache by the digest of the file's bytes: a build that renders every page
-    again (a changed template, a fresh checkout) does not read every PDF again.
+    Kept in the cache by ``digest``, of the file's bytes (``Attachment.digest``, taken when
+    its resolution was read): a build that renders every page again (a changed template,
+    a fresh checkout) does not read every PDF again.
     """
     if path.suffix.lower() != ".pdf":
         return ""
     if _cache_dir is None:
         return _pdf_text(path)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
     stored = _cache_dir / "attachment-text" / f"{digest}.pickle"
     text = read_cache(stored, _extractor())
     if text is None:
@@ -80,8 +76,7 @@ def _pdf_text(path: Path) -> str:
 
 def hidden_terms(r: Resolution) -> str:
     """Compound parts and attachment text of a resolution, for the search index only."""
-    attachments = " ".join(attachment_text(a.source, a.size, a.source.stat().st_mtime_ns)
-                           for a in r.attachments)
+    attachments = " ".join(attachment_text(a.source, a.digest) for a in r.attachments)
     source = " ".join([r.title, str(r.text), str(r.decision), *(str(v) for _, v in r.details),
                        attachments])
     return " ".join([*compound_parts(source), bounded(attachments)])
