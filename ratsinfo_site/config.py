@@ -94,6 +94,11 @@ def _statement_problems(values: dict[str, object], text: str, shown: str) -> lis
     return problems
 
 
+def _spaced(value: str) -> bool:
+    """Whether an address holds a space or a control character (no link can)."""
+    return any(c.isspace() or not c.isprintable() for c in value)
+
+
 _EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
 
 
@@ -105,7 +110,7 @@ def _address_problem(key: str, value: str) -> str | None:
     parts = urlsplit(value)
     linkable = (value.startswith("/") and not value.startswith("//")) or (
         parts.scheme in ("http", "https") and bool(parts.netloc))
-    if linkable and not any(c.isspace() or not c.isprintable() for c in value):
+    if linkable and not _spaced(value):
         return None
     what = "an e-mail address, " if key == "accessibility_contact" else ""
     return (f"'{key}' must be {what}an address such as 'https://example.org/impressum' or a "
@@ -122,7 +127,7 @@ def _base_url_problem(value: str) -> str | None:
     if not parts.scheme and not value.startswith("/") and _HOST_LIKE.match(value):
         return (f"base_url '{value}' begins with a host name but not with https://: write "
                 f"'https://{value}' (or a path such as '/archiv/')")
-    if any(c.isspace() or not c.isprintable() for c in value) or parts.query \
+    if _spaced(value) or parts.query \
             or parts.fragment or value.endswith(("?", "#")) or value.startswith("//") \
             or (parts.scheme and (
                 parts.scheme not in ("http", "https")
@@ -194,15 +199,16 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
     # A link to the folder a web server serves: the build replaces that folder, not the link.
     settings["output_dir"] = settings["output_dir"].resolve()
     config = replace(config, **settings)
+
+    def where(key: str, flag: str) -> tuple[str, int]:
+        """Where a setting was given: its command-line flag, or its line in site.toml."""
+        return (flag, 1) if overrides.get(key) is not None else (shown, _line_of(text, key))
+
     if problem := _output_problem(config):
-        where = ("--out", 1) if overrides.get("output_dir") is not None \
-            else (shown, _line_of(text, "output_dir"))
-        raise BuildError([Problem(*where, problem)])
+        raise BuildError([Problem(*where("output_dir", "--out"), problem)])
     named = overrides.get("layouts_dir") is not None or "layouts_dir" in values
     if named and not config.layouts_dir.is_dir():  # the office's templates, left out unseen
-        where = ("--layouts", 1) if overrides.get("layouts_dir") is not None \
-            else (shown, _line_of(text, "layouts_dir"))
-        raise BuildError([Problem(*where, "layouts folder not found")])
+        raise BuildError([Problem(*where("layouts_dir", "--layouts"), "layouts folder not found")])
     return config
 
 
