@@ -10,10 +10,12 @@ may lie in two chunks and one of them is never searched.
 
 ``split_part`` cuts the part's words again, after Pagefind has written them: into leaves
 of about ``LEAF_BYTES``, cut between two words that share at most ``SAFE_PREFIX``
-characters, or anywhere once a leaf has grown to twice that. Each word of at least
-``GROUP_MIN`` characters whose extensions a cut still separates gets a chunk of its own
-with all of them, listed first and found only by that very word. So every word of the
-index finds every word it begins, and a search loads ~7 KB a word and part instead of ~30.
+characters, or, once a leaf has grown to twice that, where two neighbours share the
+shortest start. Each start of at least ``GROUP_MIN`` characters whose words a cut still
+separates gets a chunk of its own with all of them, listed first and found only by that
+very query word: a word ("Schulhof") or only the start of compounds ("Fachwerk" of
+Fachwerkhaus and Fachwerkscheune). So every query word of three letters or more finds
+every indexed word it begins, and a search loads ~7 KB a word and part instead of ~30.
 The words' bytes are copied as Pagefind encoded them (CBOR, read only as far as needed to
 find where each word starts and ends); where the files are not as expected, the part is
 left as Pagefind wrote it.
@@ -125,26 +127,33 @@ def _common(a: str, b: str) -> int:
 def leaves(entries: list[tuple[str, bytes]]) -> list[tuple[int, int]]:
     """Cut the sorted words into leaves ``[start, end)`` (see the module's docstring)."""
     cuts, start, size = [], 0, 0
+    best: tuple[int, int] | None = None  # the leaf's best cut so far: (shared, end)
     for i in range(len(entries) - 1):
         size += len(entries[i][1])
-        if size >= LEAF_BYTES and (size >= 2 * LEAF_BYTES or _common(
-                entries[i][0], entries[i + 1][0]) <= SAFE_PREFIX):
-            cuts.append((start, i + 1))
-            start, size = i + 1, 0
+        if size < LEAF_BYTES:
+            continue
+        shared = _common(entries[i][0], entries[i + 1][0])
+        if best is None or shared < best[0]:
+            best = (shared, i + 1)
+        if shared <= SAFE_PREFIX or size >= 2 * LEAF_BYTES:
+            end = best[1]
+            cuts.append((start, end))
+            start, best = end, None
+            size = sum(len(entry) for _, entry in entries[end:i + 1])
     if entries:
         cuts.append((start, len(entries)))
     return cuts
 
 
 def groups(names: list[str], cut: list[tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    """The words whose extensions two leaves share, each with the range of them."""
-    vocabulary = set(names)
+    """The starts of words that two leaves share, each with the range of the words it
+    begins: a word ("schulhof") or only the start of some ("schulh", "schu")."""
     found: dict[str, tuple[int, int]] = {}
     for _, end in cut[:-1]:
         shared = names[end - 1][:_common(names[end - 1], names[end])]
         for length in range(GROUP_MIN, len(shared) + 1):
             word = shared[:length]
-            if word in vocabulary and word not in found:
+            if word not in found:
                 first = bisect_left(names, word)
                 found[word] = (first, bisect_left(names, word + AFTER_ALL, first))
     return dict(sorted(found.items()))

@@ -75,19 +75,33 @@ def cut(pagefind_part: Path, tmp_path: Path, monkeypatch, request) -> Path:
     return part
 
 
-def test_every_word_finds_every_word_it_begins(pagefind_part: Path, cut: Path):
+def test_every_query_word_finds_every_word_it_begins(pagefind_part: Path, cut: Path):
     meta_before, before = read(pagefind_part)
     meta, by_chunk = read(cut)
     vocabulary = [word for word, _ in words_of(before, [n for _, _, n in meta_before[2]])]
     assert len(meta[2]) > 50  # cut into many chunks (Pagefind wrote a handful)
     groups = [name for start, last, name in meta[2] if start == last]
     assert groups  # some words' families were cut apart: they have a chunk of their own
-    for word in vocabulary:
-        if len(word) < 3:  # a word of three letters or more
-            continue
-        family = {w for w in vocabulary if w.startswith(word)}
-        name = chosen(meta, word)
-        assert name is not None and family <= {w for w, _ in by_chunk[name]}, word
+    # a query word of three letters or more: an indexed word or only the start of some
+    # ("Fachwerk" of Fachwerkhaus and Fachwerkscheune)
+    queries = {word[:n] for word in vocabulary for n in range(3, len(word) + 1)}
+    for query in sorted(queries):
+        family = {w for w in vocabulary if w.startswith(query)}
+        name = chosen(meta, query)
+        assert name is not None and family <= {w for w, _ in by_chunk[name]}, query
+
+
+def test_a_full_leaf_is_cut_where_its_neighbours_share_the_shortest_start(monkeypatch):
+    monkeypatch.setattr(chunks, "LEAF_BYTES", 10)
+    names = ["schulamt", "schulbau", "schule", "schulhaus", "schulhof", "schulhofs",
+             "schuljahr", "schwimmbad", "schwimmhalle", "schwimmhallen"]
+    entries = [(name, b"x" * 4) for name in names]
+    cut = chunks.leaves(entries)
+    # full after "schule" (12 bytes), but its neighbours share "schul": the leaf grows to
+    # twice the size and is cut where neighbours share least, after "schule", not inside
+    # "schulhof…" (where a cut anywhere fell); the next leaf after "schuljahr" ("sch")
+    assert cut == [(0, 3), (3, 7), (7, 10)]
+    assert list(chunks.groups(names, cut)) == ["sch", "schu", "schul"]
 
 
 def test_no_word_is_lost_or_changed_and_the_rest_of_the_metadata_stays(

@@ -371,8 +371,13 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
         date = f"{2019 + n % 4}-{1 + n % 12:02d}-{1 + n % 27:02d}"
         site.resolution(f"r{n}", f'reference: "{date[:4]}/{n}"\ntitle: "Radwegeplanung {n}"'
                         f"\ndate: {date}\npublic: true\n")
+    # kin words enough that a cut must fall among the words "radwegeplan" begins
+    ends = ("abschnitt amt antrag arbeit bericht büro daten entwurf fragen gebiet gesetz "
+            "gruppe konzept kosten leitfaden mittel netz ordnung phase programm prozess "
+            "rahmen runde stelle stufe vertrag verfahren ziel zone")
+    kin = " ".join(f"Radwegeplanungs{end}" for end in ends.split())
     site.resolution("rare", 'reference: "2020/99"\ntitle: "Sonderfall"\ndate: 2020-06-06\n'
-                    "public: true\n", "Der Radwegeplanungsbeirat tagt.\n")
+                    "public: true\n", f"Der Radwegeplanungsbeirat tagt. {kin}\n")
     assert site.run("build", capsys=capsys).code == 0
     assert len(list((site.public / "pagefind").iterdir())) >= 4
     assert list(staging.iterdir()) == []  # each part's links to its pages are gone
