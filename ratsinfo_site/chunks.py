@@ -18,7 +18,9 @@ Fachwerkhaus and Fachwerkscheune). So every query word of three letters or more 
 every indexed word it begins, and a search loads ~7 KB a word and part instead of ~30.
 The words' bytes are copied as Pagefind encoded them (CBOR, read only as far as needed to
 find where each word starts and ends); where the files are not as expected, the part is
-left as Pagefind wrote it.
+left as Pagefind wrote it. Only a word whose page Pagefind lists under two of its forms
+("Grund" and "Gründen") is written anew, the page under one (see ``one_list_a_page``):
+else a quoted phrase does not find that page.
 
 The part's page fragments and word chunks are also renamed (see ``_fragment_names``):
 the metadata, which the browser loads for every part it searches, gets a third smaller.
@@ -119,6 +121,85 @@ def words(chunk: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
+def one_list_a_page(entry: bytes) -> bytes:
+    """A word's entry (its bytes in a word index) where each page is listed once: in the
+    word's own list of pages or in one of its variants' ("gründen" of "grund").
+
+    Pagefind lists a page under each form of the word it has: "Grund" in the word's own
+    list, "Gründen" in the variant's. Its phrase search (pagefind_web, search.rs,
+    exact_term) takes a page's lists of all forms of all query words as one list per
+    query word, so that "wirtschaftlichen Gründen" was not found on a page that also has
+    "Grund": it looked for "Gründen" one word after "Grund". Such a page's positions of
+    the word are joined in the first list that has the page (its weights and metadata
+    field positions with them); an entry without such a page keeps its bytes.
+    """
+    size, pos = _head(entry, 1, 3)  # the word's text, after the entry's array head
+    if _ITEMS.match(entry, pos + size).end() == len(entry):
+        return entry  # no variant: nothing follows the pages but integers and array heads
+    word, pages, variants = cbor2.loads(entry)
+    lists = [_pages(pages), *(_pages(variant[1]) for variant in variants)]
+    first: dict[int, list] = {}  # page → its positions in the first list that has it
+    joined = False
+    for listed in lists:
+        for page in list(listed):
+            if page not in first:
+                first[page] = listed[page]
+                continue
+            for kind, found in enumerate(listed.pop(page)):
+                first[page][kind] = sorted({*first[page][kind], *found})
+            joined = True
+    if not joined:
+        return entry
+    kept = [[variant[0], _packed(listed)]
+            for variant, listed in zip(variants, lists[1:], strict=True) if listed]
+    return cbor2.dumps([word, _packed(lists[0]), kept])
+
+
+def _pages(pages: list) -> dict[int, list]:
+    """A word's pages as Pagefind encodes them ([page delta, positions, metadata field
+    positions] each, with weights or fields as negative numbers among delta-coded
+    positions): page → [[(weight, position) …], [(field, position) …]]."""
+    found, page = {}, 0
+    for item in pages:
+        page += item[0]
+        found[page] = [_marked(item[1], 25), _marked(item[2] if len(item) > 2 else [], 0)]
+    return found
+
+
+def _marked(numbers: list[int], start: int) -> list[tuple[int, int]]:
+    """Pagefind's position list: a negative number -n - 1 sets the weight (or the metadata
+    field) n of the positions that follow, the first of them counted from 0 again."""
+    found, mark, last = [], start, 0
+    for number in numbers:
+        if number < 0:
+            mark, last = -number - 1, 0
+        else:
+            last += number
+            found.append((mark, last))
+    return found
+
+
+def _packed(pages: dict[int, list]) -> list:
+    """``_pages`` encoded again as Pagefind writes it (pagefind/src/index/mod.rs,
+    positions_to_packed_page and meta_positions_to_packed)."""
+    items, previous = [], 0
+    for page in sorted(pages):
+        positions, fields = pages[page]
+        locs: list[int] = []
+        weight, last = 25, 0  # the usual weight first, then each other weight's positions
+        for mark, at in sorted(positions, key=lambda p: (p[0] != 25 and p[0], p[1])):
+            locs += [-mark - 1, at] if mark != weight else [at - last]
+            weight, last = mark, at
+        meta: list[int] = []
+        field = None
+        for mark, at in sorted(fields):
+            meta += [-mark - 1, at] if mark != field else [at - last]
+            field, last = mark, at
+        items.append([page - previous, locs, meta])
+        previous = page
+    return items
+
+
 def _common(a: str, b: str) -> int:
     """The length of the start that ``a`` and ``b`` share."""
     return len(os.path.commonprefix((a, b)))
@@ -210,6 +291,10 @@ def split_part(folder: Path, language: str) -> bool:
         return False
     names = [word for word, _ in entries]
     if not entries or names != sorted(names) or len(set(names)) != len(names):
+        return False
+    try:
+        entries = [(word, one_list_a_page(data)) for word, data in entries]
+    except (ValueError, TypeError, IndexError, cbor2.CBORDecodeError):
         return False
     cut = leaves(entries)
     listed = []

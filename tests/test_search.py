@@ -336,6 +336,32 @@ def test_a_word_with_soft_hyphens_is_found_by_its_spelling(page, site: Site, cap
     assert page.errors == []
 
 
+def test_a_quoted_phrase_is_found_where_the_page_also_has_its_word_without_umlaut(
+        page, site: Site, capsys):
+    """Pagefind lists "Grund" and "Gründen" as two forms of one word, and its phrase
+    search took a page's lists of both as two query words: "wirtschaftlichen Gründen"
+    missed each page that also has "Grund", in its text or as a compound's part
+    ("Datengrundlage"): 1,358 of the 3,255 pages with it in the 10,000 archive."""
+    body = "Variante 2 wird aus wirtschaftlichen Gründen nicht weiterverfolgt.\n"
+    site.resolution("a", 'reference: "2021/1"\ntitle: "Radweg"\ndate: 2021-01-01\n'
+                    "public: true\n", body)
+    site.resolution("b", 'reference: "2021/2"\ntitle: "Schulbus"\ndate: 2021-02-01\n'
+                    "public: true\n", "Aus diesem Grund wird geprüft. " + body)
+    site.resolution("c", 'reference: "2021/3"\ntitle: "Datengrundlage Hallenbad"\n'
+                    "date: 2021-03-01\npublic: true\n", body)
+    site.resolution("d", 'reference: "2021/4"\ntitle: "Kita"\ndate: 2021-04-01\n'
+                    "public: true\n", "Die wirtschaftlichen Folgen sind aus Gründen "
+                    "der Vorsicht zu prüfen. Der Grund ist bekannt.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        found = titles(search(page, base, '"wirtschaftlichen Gründen"'))
+        assert sorted(found) == ["Datengrundlage Hallenbad", "Radweg", "Schulbus"]
+        assert count(page) == 3
+        assert sorted(titles(search(page, base, "Gründen"))) == [
+            "Datengrundlage Hallenbad", "Kita", "Radweg", "Schulbus"]
+    assert page.errors == []
+
+
 def test_decomposed_umlauts_are_found_as_typed(page, site: Site, capsys):
     """Text from a Mac or a PDF may write "ü" as "u" and a combining mark (Unicode NFD),
     which looks the same: the index held "Zuschu\u0308sse", which "Zuschüsse" as typed
