@@ -122,6 +122,56 @@ def test_a_word_of_three_letters_finds_it_and_the_words_it_begins(page, site: Si
     assert page.errors == []
 
 
+def test_a_word_found_nowhere_finds_nothing_where_a_shorter_word_begins_its_stem(
+        page, site: Site, capsys):
+    """Where no indexed word begins a query word's stem, Pagefind takes the longest one that
+    begins the stem (search.rs, find_word_extensions): "Grundstücksangelegenheit" found
+    every paper with "Gründen" (stem "grund"), 1,354 of 10,000, as "grund" differs from
+    "Gründen" where "grundstücks…" does. A word of the same stem is a hit ("Möglichkeiten":
+    "möglich"), which the old comparison by letters dropped."""
+    site.simple("a", "2021/1", "Vertagung", extra="topics: [Soziales]\n")
+    site.write("content/resolutions/a.md", site.root.joinpath("content/resolutions/a.md")
+               .read_text("utf-8") + "Aus wichtigen Gründen vertagt.\n")
+    site.simple("b", "2021/2", "Das ist möglich")
+    site.simple("c", "2021/3", "Radweg an der Landstraße")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        assert search(page, base, "Grundstücksangelegenheit") == []
+        assert "Keine Treffer" in page.inner_text("#search-status")
+        assert titles(search(page, base, "Gründe")) == ["Vertagung"]
+        assert titles(search(page, base, "Möglichkeiten")) == ["Das ist möglich"]
+        assert titles(search(page, base, "Radwege")) == ["Radweg an der Landstraße"]
+        assert titles(search(page, base, "Landstraßenbau")) == []  # "landstrass"
+    assert page.errors == []
+
+
+def test_filter_counts_leave_out_the_index_parts_that_fall_back(
+        page, site: Site, capsys, monkeypatch):
+    """"Jagdzentrum" gave 11 results, and the filter box offered "Soziales (13)", which
+    found none: the papers with "Jagd" of the parts without "Jagdzentrum" were counted."""
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 2)
+    site.simple("a", "2021/1", "Jagdzentrum Hainleite", extra="topics: [Forst]\n")
+    for n in range(3):
+        site.resolution(f"j{n}", f'reference: "2019/{n}"\ntitle: "Jagd im Revier {n}"\n'
+                        f"date: 2019-0{n + 1}-10\npublic: true\ntopics: [Soziales]\n")
+    assert site.run("build", capsys=capsys).code == 0
+    assert len(list((site.public / "pagefind").iterdir())) >= 2
+    with serve(site.public) as base:
+        assert titles(search(page, base, "Jagdzentrum")) == ["Jagdzentrum Hainleite"]
+        open_filters(page)
+        labels = page.eval_on_selector_all("#search-filters label", "ls => ls.map(l => "
+                                           "l.textContent)")
+        assert "Forst (1)" in labels and not any("Soziales" in label for label in labels)
+        assert "2021 (1)" in labels and not any("2019" in label for label in labels)
+        page.get_by_label("Forst (1)").check()
+        page.wait_for_url(re.compile(r"thema=Forst"))
+        assert wait_for_results(page).startswith("1 Treffer")
+        assert titles(search(page, base, "Jagd")) == ["Jagdzentrum Hainleite"] + [
+            f"Jagd im Revier {n}" for n in (2, 1, 0)]
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("query,expected", [
     ("2021/7/014", SEED),
     ("2021/7/039", "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"),  # an alias

@@ -21,7 +21,6 @@ let filterCounts = false; // whether Pagefind holds every filter chunk (needed f
 let shown = 0;
 let current = []; // the results known so far, in order
 let complete = false; // whether every index part has been searched for them
-let found = null; // Pagefind's last answer (its filter counts)
 let runId = 0;
 let busyFor = null; // the search whose next batch of results is being shown
 
@@ -223,7 +222,7 @@ async function run() {
     if (/\d/.test(state.q)) await pinReference(current, state.q);
     if (id !== runId) return;
     shown = 0;
-    if (filterCounts) renderFilters(state, await valueCounts(state, found.filters));
+    if (filterCounts) renderFilters(state, await valueCounts(state));
     if (id !== runId) return;
     await showMore();
     if (id !== runId) return;
@@ -257,7 +256,6 @@ const inOrder = (sort) => (sort === "asc" ? [...config.parts].reverse() : config
 async function collect(state, need, id) {
   const order = inOrder(state.sort);
   if (!order.length) { // nothing public yet: no index part, no results
-    found = { results: [], filters: {} };
     current = [];
     complete = true;
     return;
@@ -266,7 +264,7 @@ async function collect(state, need, id) {
     const next = order.findIndex((part) => !loaded.has(part.path));
     const ready = next === -1 ? order.length : next;
     if (ready > 0) {
-      found = await searchLoaded(state);
+      const found = await searchLoaded(state);
       if (id !== runId) return;
       const searched = new Set(order.slice(0, ready).map((p) => p.exponent / config.bits));
       current = await matching(found.results.filter((r) => searched.has(partOf(r))), state.q);
@@ -286,15 +284,27 @@ async function searchLoaded(state) {
 // What each filter value would give when ticked: the other filters apply, the values
 // already ticked in its own group do not (a second year widens the search to either
 // year; counted with the first, every other year showed 0 and could not be ticked).
-async function valueCounts(state, counts) {
-  const result = { ...counts };
+async function valueCounts(state) {
+  const result = await counted(state.q, state.filters);
   for (const name of Object.keys(state.filters)) {
     const others = { ...state.filters };
     delete others[name];
-    const search = await pagefind.search(state.q, { filters: pagefindFilters({ filters: others }) });
-    result[name] = search.filters[name] || {};
+    result[name] = (await counted(state.q, others))[name] || {};
   }
   return result;
+}
+
+// Pagefind's counts per filter value for a query and filters, of the results shown: its own
+// counts hold the results of the parts that fall back for the query (see isFallback),
+// which are dropped ("Jagdzentrum": 11 results; "Soziales (13)", which found none).
+async function counted(q, filters) {
+  const search = await pagefind.search(q, { filters: pagefindFilters({ filters }) });
+  const fallback = await judge(asItems(search.results), q);
+  if (![...fallback.values()].some(Boolean)) return search.filters;
+  const kept = config.parts.map(partName).filter((name) => fallback.get(Number(name)) === false);
+  if (!kept.length) return {};
+  const only = { ...pagefindFilters({ filters }), [PART]: { any: kept } };
+  return (await pagefind.search(q, { filters: only })).filters;
 }
 
 function pagefindFilters(state) {
@@ -319,10 +329,9 @@ async function showFilters(state, id) {
   }
   if (id !== runId) return;
   filterDetails.open = true; // a filter set in the address is shown, also on a phone
-  if (complete) found = await searchLoaded(state);
-  else await collect(state, Infinity, id);
+  if (!complete) await collect(state, Infinity, id);
   if (id !== runId) return;
-  const counts = await valueCounts(state, found.filters);
+  const counts = await valueCounts(state);
   if (id !== runId) return;
   renderFilters(state, counts);
   announce(state);
@@ -340,7 +349,10 @@ let primary = null; // the promise of the first part's loading
 
 function merge(part) {
   if (!merged.has(part.path)) {
-    const weight = { baseUrl: config.base, indexWeight: 2 ** part.exponent };
+    // Each page is marked with its part (a filter of Pagefind's own, not shown): the
+    // counts per filter value leave out the parts that fall back (see counted).
+    const weight = { baseUrl: config.base, indexWeight: 2 ** part.exponent,
+      mergeFilter: { [PART]: partName(part) } };
     const loading = primary
       ? primary.then(() => pagefind.mergeIndex(part.path, weight))
       : (primary = (async () => {
@@ -354,42 +366,109 @@ function merge(part) {
   return merged.get(part.path);
 }
 
+const PART = "ratsinfo-part";
+const partName = (part) => String(part.exponent / config.bits); // as partOf names it
+
 // A result's part, from its score: position (1 to 2**bits - 1) times 2**(bits * part).
 const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / config.bits);
-const words = (text) => squash(text).length ? text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u)
-  .filter(Boolean) : [];
 
 // A word as typed on a keyboard without umlauts ("Massnahmen", "Foerderung", "Gebaude"):
 // the index finds "Maßnahmen" for it, and the comparison below must see the same word.
 const fold = (word) => word.replace(/ß/g, "ss").replace(/ä|ae/g, "a").replace(/ö|oe/g, "o")
   .replace(/ü|ue/g, "u");
 
-// Where a part lacks a query word, Pagefind falls back to the longest indexed word that
-// starts the query word ("kreis" for "Kreislaufwirtschaftsplan"). Such a part's results
-// are dropped: its first result shows which words matched (the words at its locations).
-function isFallback(data, q) {
-  const all = (data.content || "").split(/[\r\n\s]+/g);
-  const matched = (data.locations || []).flatMap((at) => words(all[at] || "")).map(fold);
-  // A real hit starts like the query word and is not a much shorter start of it (a stem
-  // differs from its word by a few letters at most).
-  // (A query word of three letters is compared by those: "bus" starts "busstelle".)
-  return words(q).map(fold).some((term) => !matched.some((word) =>
-    word.slice(0, Math.min(4, term.length)) === term.slice(0, 4) && !(term.startsWith(word)
-      && word.length + 4 < term.length)));
+// Pagefind's own search term for a query (pagefind_web_js coupled_search.ts, search()):
+// lower case, without punctuation (\p{Pd} \p{Pe} \p{Pf} \p{Pi} \p{Po} \p{Ps}), without
+// diacritics, one term per word; each term stemmed then (search.rs, stems_from_term). Here
+// also "ß" as "ss" and "ae" as "a" …, as the German stemmer writes them (see fold).
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+const plain = (text) => text.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
+  .normalize("NFC").replace(/ß/g, "ss");
+const pagefindTerms = (q) => plain(q.replace(PUNCTUATION, "")).split(/\s+/).filter(Boolean);
+const bytes = (text) => new TextEncoder().encode(text).length; // Pagefind's str::len
+const shared = (a, b) => { // the bytes that two words begin with alike
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n += 1;
+  return bytes(a.slice(0, n));
+};
+
+// How many letters a stemmer takes off a word at most ("Möglichkeiten": "möglich",
+// "Ärztinnen": "arzt"; seven for "-erinnen"), and how short a stem can be (a suffix is
+// taken only after a word's first three letters). More would take a fallback to a word
+// that begins the query for a hit ("Landstraßenbau": "Landstraße", stem "landstrass").
+const STRIP = 7;
+const SHORTEST = 3;
+
+// Where a part lacks every word that a query word's stem begins, Pagefind falls back to the
+// longest indexed word that begins the stem (search.rs, find_word_extensions): "grund" for
+// "Grundstücksangelegenheit", highlighting "Gründen". Such a part's results are no hits and
+// are dropped (see matching). The matched words are not in Pagefind's answer, but each
+// location's balanced_score is weight² times the length bonus (search.rs,
+// calculate_individual_word_score) of d = |len(word) - len(stem)| + 1 bytes
+// (word_length_bonus, term similarity 1): exp(exp(-d²/8) - 1). So d is known: a real hit
+// is a word that begins with the query word's stem, d - 1 bytes longer; a fallback word
+// is d - 1 bytes shorter than the stem. The stems are not known, but each is a start of
+// its word (as plain() writes it) a few letters shorter at most.
+function lengthGap(location) {
+  const weight = Math.round(location.weight * 24); // coupled_search.ts: l.w / 24
+  const bonus = weight > 0 ? location.balanced_score / (weight * weight) : NaN;
+  const base = 1 + Math.log(bonus);
+  if (!(base > 0) || base >= 1 - 1e-6) return [1, Infinity]; // several query words here
+  if (base < 1e-6) return [11, Infinity]; // beyond a float's precision: 11 or more
+  const d = Math.round(Math.sqrt(-8 * Math.log(base)));
+  return [d, d];
 }
 
-async function matching(results, q) {
-  const items = results.filter((r) => r.score !== 0) // score 0: a part's sentinel page
-    .map((result) => ({ result, pinned: false, data: null }));
+// Whether the word at a location may be a real hit for a query term (both as plain() writes
+// them), d being [at least, at most] the gap Pagefind measured there.
+function mayMatch(term, word, [least, most]) {
+  const common = shared(fold(term), fold(word));
+  const termBytes = bytes(term), wordBytes = bytes(word);
+  // the stem's length: a start of both words, …
+  const low = Math.max(Math.min(termBytes, SHORTEST), termBytes - STRIP,
+    wordBytes - STRIP - most + 1); // (the word's stem, d - 1 longer, is a start of it)
+  const high = Math.min(common, termBytes, wordBytes - least + 1);
+  return low <= high;
+}
+
+// A part falls back for a query word, or not, as a whole: its first result tells.
+function isFallback(data, q) {
+  const all = (data.content || "").split(/[\r\n\s]+/g);
+  const found = (data.weighted_locations || []).map((location) => {
+    const token = plain(all[location.location] || "");
+    // Pagefind indexes "Kreis-Umlage" as "kreisumlage", and its parts
+    const forms = [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u)];
+    return { forms: forms.filter(Boolean), gap: lengthGap(location) };
+  });
+  return pagefindTerms(q).some((term) => !found.some(({ forms, gap }) =>
+    forms.some((word) => mayMatch(term, word, gap))));
+}
+
+// Whether each index part falls back for the query (its results are no hits): decided
+// once per part and query, from the first result of the part that a search gives.
+let verdicts = { q: null, parts: new Map() };
+
+async function judge(items, q) {
+  if (verdicts.q !== q) verdicts = { q, parts: new Map() };
   const firstOfPart = new Map();
   for (const item of items) {
-    if (!firstOfPart.has(partOf(item.result))) firstOfPart.set(partOf(item.result), item);
+    const part = partOf(item.result);
+    if (!verdicts.parts.has(part) && !firstOfPart.has(part)) firstOfPart.set(part, item);
   }
-  const dropped = new Set();
   await Promise.all([...firstOfPart].map(async ([part, item]) => {
-    if (isFallback(await dataOf(item), q)) dropped.add(part);
+    const fallback = isFallback(await dataOf(item), q);
+    if (verdicts.q === q) verdicts.parts.set(part, fallback);
   }));
-  return items.filter((item) => !dropped.has(partOf(item.result)));
+  return verdicts.parts;
+}
+
+const asItems = (results) => results.filter((r) => r.score !== 0) // 0: a part's sentinel
+  .map((result) => ({ result, pinned: false, data: null }));
+
+async function matching(results, q) {
+  const items = asItems(results);
+  const fallback = await judge(items, q);
+  return items.filter((item) => !fallback.get(partOf(item.result)));
 }
 
 async function dataOf(item) {
