@@ -7,6 +7,7 @@ content gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import partial
@@ -25,9 +26,10 @@ from ratsinfo_site.urls import Urls
 if TYPE_CHECKING:
     import icalendar
 
-FEED_ENTRIES = 100  # the newest 100: a feed of 50,000 entries would be fetched over and over
+FEED_ENTRIES = 100  # the latest 100: a feed of 50,000 entries would be fetched over and over
 FEED_FILE = "feed.xml"
 TIMEZONE = ZoneInfo("Europe/Berlin")
+EPOCH = dt.date(1970, 1, 1)  # an archive without a public paper yet
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -46,9 +48,11 @@ def feed_files(archive: Archive, urls: Urls, t: Catalogue,
             page = urls.of(thing)
             title = t.messages[key].format(site=site, name=thing.name)
             feeds.append((thing.resolutions, title, page, page + FEED_FILE))
-        files += [DataFile(path, (title, page, resolutions[:FEED_ENTRIES]), partial(
-            atom_feed, resolutions, urls, t, config, title, page, path))
-            for resolutions, title, page, path in feeds]
+        since = max((last_changed(r) for r in archive.resolutions), default=EPOCH)
+        for resolutions, title, page, path in feeds:
+            entries = latest(resolutions)
+            files.append(DataFile(path, (title, page, entries, since), partial(
+                atom_feed, entries, urls, t, config, title, page, path, since)))
     files.append(DataFile(calendar_path(urls), _calendar_inputs(archive.sessions),
                           partial(session_calendar, archive.sessions, urls, t, config)))
     return files
@@ -94,6 +98,13 @@ def last_changed(r: Resolution) -> dt.date:
     return max([r.date, *(c.date for c in r.consultations), *([r.issued] if r.issued else [])])
 
 
+def latest(resolutions: Sequence[Resolution]) -> list[Resolution]:
+    """The ``FEED_ENTRIES`` resolutions changed last, latest first (of one day: in the
+    archive's order): a paper filed in October and decided in December is news in
+    December, when a feed of the newest papers had long dropped it."""
+    return heapq.nlargest(FEED_ENTRIES, resolutions, key=last_changed)
+
+
 def _timestamp(day: dt.date) -> str:
     """Midnight of a day in Berlin, as RFC 3339 (``2021-03-31T00:00:00+02:00``)."""
     return dt.datetime.combine(day, dt.time(0), tzinfo=TIMEZONE).isoformat()
@@ -136,10 +147,11 @@ def _entry(feed: ET.Element, r: Resolution, urls: Urls, t: Catalogue) -> None:
         _add(entry, "content", html, type="html", **{_XML_BASE: url})
 
 
-def atom_feed(resolutions: Sequence[Resolution], urls: Urls, t: Catalogue, config: SiteConfig,
-              title: str, page: str, path: str) -> bytes:
-    """The Atom feed at ``path`` of the newest resolutions, linked to the HTML page ``page``."""
-    entries = resolutions[:FEED_ENTRIES]
+def atom_feed(entries: Sequence[Resolution], urls: Urls, t: Catalogue, config: SiteConfig,
+              title: str, page: str, path: str, since: dt.date = EPOCH) -> bytes:
+    """The Atom feed at ``path`` of ``entries`` (see ``latest``), linked to the HTML page
+    ``page``; ``since``: the archive's last change, which a feed without entries gives as
+    its own (a committee without public papers: not 1970)."""
     self_url = urls.absolute(path) or ""
     # Plain tag names with a literal default namespace: ElementTree's own namespace
     # handling cannot write unprefixed attributes beside a default namespace.
@@ -149,7 +161,7 @@ def atom_feed(resolutions: Sequence[Resolution], urls: Urls, t: Catalogue, confi
     _add(feed, "title", title)
     if config.body:
         _add(feed, "subtitle", config.body)
-    newest = max((last_changed(r) for r in entries), default=dt.date(1970, 1, 1))
+    newest = max((last_changed(r) for r in entries), default=since)
     _add(feed, "updated", _timestamp(newest))
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=urls.absolute(page) or "")

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from ratsinfo_site.archive import Archive, Committee, Session
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.export import json_bytes
-from ratsinfo_site.feeds import last_changed
+from ratsinfo_site.feeds import EPOCH, last_changed
 from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution
@@ -34,7 +34,6 @@ ROOT = "oparl/v1/"
 SCHEMA = "https://schema.oparl.org/1.1/"
 PER_PAGE = 100
 ZONE = ZoneInfo("Europe/Berlin")  # OParl times need an offset; German councils keep this one
-EPOCH = dt.date(1970, 1, 1)  # an archive without a paper yet
 DECIDED = {"accepted", "rejected", "noted"}  # outcomes of a consultation that decided
 Json = dict[str, Any]
 

@@ -83,11 +83,11 @@ def test_site_feed_lists_the_newest_resolutions_newest_first_with_their_pages(ex
     resolutions = example.archive.resolutions
     assert feed.version == "atom10"
     assert len(feed.entries) == min(100, len(resolutions)) > 30
-    assert [e.link for e in feed.entries] == [BASE + f"beschluesse/{r.slug}/"
-                                              for r in resolutions[:100]]
+    assert {e.link for e in feed.entries} == {BASE + f"beschluesse/{r.slug}/"
+                                              for r in resolutions[:100]}
     assert [e.id for e in feed.entries] == [e.link for e in feed.entries]
-    published = [e.published_parsed for e in feed.entries]
-    assert published == sorted(published, reverse=True)
+    updated = [e.updated_parsed for e in feed.entries]  # last changed (decided) first
+    assert updated == sorted(updated, reverse=True)
     assert feed.feed.updated_parsed == max(e.updated_parsed for e in feed.entries)
     links = {link.rel: link.href for link in feed.feed.links}
     assert links == {"self": BASE + "feed.xml", "alternate": BASE + "beschluesse/"}
@@ -112,8 +112,8 @@ def test_every_topic_and_committee_has_a_feed_of_its_own_resolutions(example):
         assert group
         for thing in group:
             feed = read_feed(example, f"{word}/{thing.slug}/feed.xml")
-            assert [e.link for e in feed.entries] == [
-                BASE + f"beschluesse/{r.slug}/" for r in thing.resolutions[:100]]
+            assert {e.link for e in feed.entries} == {
+                BASE + f"beschluesse/{r.slug}/" for r in thing.resolutions}
             assert thing.name in feed.feed.title
             assert {link.rel: link.href for link in feed.feed.links}["alternate"] == \
                 BASE + f"{word}/{thing.slug}/"
@@ -129,6 +129,30 @@ def test_feed_holds_only_the_newest_hundred(site: Site, tmp_path):
     assert len(feed.entries) == 100
     titles = [e.title for e in feed.entries]
     assert titles[0] == "2020/105: Beschluss 105" and titles[-1] == "2020/6: Beschluss 6"
+
+
+def test_a_paper_decided_last_is_in_the_feed_before_newer_papers(site: Site, tmp_path):
+    """The feeds held the 100 newest papers: a paper filed in October and decided in
+    December never reached them (16 December decisions of the 10,000 archive, a helper
+    counted), while papers filed in November and not yet decided did. The 100 changed
+    last are the feed, latest first; a committee without papers has the archive's date."""
+    for n in range(1, 106):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=n)
+        site.resolution(f"r{n}", f'reference: "2020/{n}"\ntitle: Beschluss {n}\n'
+                        f"date: {day.isoformat()}\npublic: true\n")
+    site.resolution("old", 'reference: "2019/1"\ntitle: Spät beschlossen\ndate: 2019-10-01\n'
+                    "public: true\nconsultations:\n  - committee: Kreistag\n"
+                    "    date: 2020-12-16\n    role: Entscheidung\n    result: angenommen\n")
+    site.write("content/committees/aeltestenrat.md", '---\nname: "Ältestenrat"\n---\n')
+    published = publish(site.root, tmp_path, BASE)
+    titles = [e.title for e in read_feed(published, "feed.xml").entries]
+    assert len(titles) == 100
+    assert titles[:2] == ["2019/1: Spät beschlossen", "2020/105: Beschluss 105"]
+    assert titles[-1] == "2020/7: Beschluss 7"
+    kreistag = read_feed(published, "gremien/kreistag/feed.xml")
+    assert [e.title for e in kreistag.entries] == ["2019/1: Spät beschlossen"]
+    empty = read_feed(published, "gremien/aeltestenrat/feed.xml")
+    assert empty.entries == [] and empty.feed.updated.startswith("2020-12-16")
 
 
 def test_calendar_has_the_seed_sessions_on_their_dates(example):
