@@ -323,7 +323,35 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         clean = _FOREIGN_HEADING_ID.sub(r"\1", clean)
     if "<a" in clean:
         clean = _LINK.sub(_valid_link, clean)
+    if "<table>" in clean:
+        clean = _TABLE.sub(_table, clean)
     return Markup(clean)
+
+
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+_TAG = re.compile(r"(<[^>]*>)")
+# A number of two digits or more, with its separators ("3.585.900,00", "12,5 %", "2024"),
+# not the digits of a character reference ("&#39;") or of a word ("B85")
+_NUMBER = re.compile(r"(?<![\w#&.,])[-+\u2212]?\d(?:[\d.,\u00a0\u202f]*\d)?"
+                     r"(?:\u00a0?[%\u20ac])?(?![\w])")
+
+
+def _table(table: re.Match[str]) -> str:
+    """A text's table whose numbers keep their line (a cell's words may break anywhere, so
+    that a table fits a phone: "110.4⏎00,00 €" misread an amount), focusable, so that a
+    table wider than the screen still scrolls by keyboard (axe:
+    scrollable-region-focusable)."""
+    parts = _TAG.split(table[0])
+    for i in range(0, len(parts), 2):  # the text between the tags
+        if any(c.isdigit() for c in parts[i]):
+            parts[i] = _NUMBER.sub(_number, parts[i])
+    return '<table tabindex="0">' + "".join(parts)[len("<table>"):]
+
+
+def _number(number: re.Match[str]) -> str:
+    if len(number[0]) < 2:
+        return number[0]
+    return f'<span class="num">{number[0]}</span>'
 
 
 _LINK = re.compile(r"<a( [^>]*)?>")
