@@ -15,6 +15,9 @@ const filterBox = document.getElementById("search-filters");
 // The filter box starts closed, so that the results come first and a query loads only the
 // index parts it needs: counts per filter value need every part (see showFilters).
 const filterDetails = document.getElementById("search-filter-box");
+const filterSummary = filterDetails.querySelector("summary");
+const filterHeading = filterSummary.textContent;
+const narrow = window.matchMedia("(max-width: 40rem)"); // as the style sheet's phone layout
 
 let pagefind = null;
 let filterCounts = false; // whether Pagefind holds every filter chunk (needed for counts)
@@ -201,9 +204,17 @@ function renderFilters(state, counts) {
   if (wanted) (focus || (any ? filterDetails.querySelector("summary") : input)).focus();
 }
 
+// The box's summary says how many filter values are chosen: "Treffer eingrenzen (2 gewählt)"
+function markChosen(state) {
+  const count = Object.values(state.filters).reduce((sum, values) => sum + values.length, 0);
+  filterSummary.textContent = count
+    ? `${filterHeading} (${t.filters_chosen.replace("{count}", () => count)})` : filterHeading;
+}
+
 async function run() {
   const id = ++runId;
   const state = readState();
+  markChosen(state);
   input.value = state.q;
   sortSelect.value = state.sort;
   list.replaceChildren();
@@ -318,8 +329,13 @@ function pagefindFilters(state) {
 // the filter box is opened or a filter is set, and after the first results are on
 // screen. Every part searched, the count of results is exact.
 async function showFilters(state, id) {
-  if (!config.parts.length || (!filterDetails.open && !Object.keys(state.filters).length)) {
-    filterDetails.hidden = current.length === 0;
+  const chosen = Object.keys(state.filters).length > 0;
+  // On a phone a filter set in the address leaves the box closed (its values would push
+  // the results a screen down, its counts load every part) unless nothing is found: then
+  // the filters are what to change.
+  const later = !filterDetails.open && (!chosen || (narrow.matches && current.length > 0));
+  if (!config.parts.length || later) {
+    filterDetails.hidden = current.length === 0 && !chosen;
     return;
   }
   await Promise.all(config.parts.map(merge));
@@ -328,7 +344,7 @@ async function showFilters(state, id) {
     filterCounts = true;
   }
   if (id !== runId) return;
-  filterDetails.open = true; // a filter set in the address is shown, also on a phone
+  filterDetails.open = true; // a filter set in the address is shown (see above)
   if (!complete) await collect(state, Infinity, id);
   if (id !== runId) return;
   const counts = await valueCounts(state);
