@@ -26,8 +26,19 @@ from ratsinfo_site.slugs import slugify
 from ratsinfo_site.urls import Urls, output_path
 
 PER_PAGE = 100
+ALL_PAGES = 7  # a list of up to this many pages shows every page number
+NEIGHBOURS = 1  # a longer one the first, the last, the current one and this many either side
 LATEST = 10
 CONTENT_LANGUAGE = "de"  # the content format is German, whatever the interface language
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One entry of a pagination's list of page numbers; ``number`` None is a gap (…)."""
+
+    number: int | None = None
+    url: str = ""
+    current: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,10 @@ class Pagination:
     count: int
     total: int
     links: tuple[tuple[int, str], ...]
+    window: tuple[PageLink, ...] = ()  # the page numbers shown: see page_window
+    label: str = ""  # "Seite 2 von 98" on a page after the first, for its title and heading
+    first_date: dt.date | None = None  # the earliest and latest date of the page's items
+    last_date: dt.date | None = None
 
     @property
     def previous(self) -> str | None:
@@ -90,21 +105,55 @@ def vote_bars(votes: Votes | None, t: Catalogue) -> tuple[VoteBar, ...]:
                  for k, c in counts)
 
 
-def paginate(items: Sequence[Any], first_url: str, page_url) -> Iterator[Pagination]:
-    """Split ``items`` into pages; ``page_url(n)`` gives the address of page n > 1."""
+def page_window(number: int, count: int) -> tuple[int | None, ...]:
+    """The page numbers a pagination shows on page ``number`` of ``count``, None for a gap.
+
+    Every number of a list of up to ALL_PAGES pages; of a longer one the first, the last,
+    the current page and NEIGHBOURS either side of it, a gap of one page shown as its number
+    (a link takes no more room than "…")."""
+    if count <= ALL_PAGES:
+        return tuple(range(1, count + 1))
+    shown = sorted({1, count} | {n for n in range(number - NEIGHBOURS, number + NEIGHBOURS + 1)
+                                 if 1 <= n <= count})
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - window[-1] == 2:
+            window.append(n - 1)
+        elif window and n - window[-1] > 2:
+            window.append(None)
+        window.append(n)
+    return tuple(window)
+
+
+def _dates(items: Sequence[Any]) -> tuple[dt.date | None, dt.date | None]:
+    dates = [d for d in (getattr(item, "date", None) for item in items)
+             if isinstance(d, dt.date)]
+    return (min(dates), max(dates)) if dates else (None, None)
+
+
+def paginate(items: Sequence[Any], first_url: str, page_url,
+             label: str = "") -> Iterator[Pagination]:
+    """Split ``items`` into pages; ``page_url(n)`` gives the address of page n > 1, ``label``
+    (``"Seite {page} von {pages}"``) names a page after the first."""
     count = max(1, -(-len(items) // PER_PAGE))
     links = tuple((n, first_url if n == 1 else page_url(n)) for n in range(1, count + 1))
     for n in range(1, count + 1):
-        yield Pagination(tuple(items[(n - 1) * PER_PAGE: n * PER_PAGE]), n, count,
-                         len(items), links)
+        shown = tuple(items[(n - 1) * PER_PAGE: n * PER_PAGE])
+        window = tuple(PageLink() if k is None else PageLink(k, links[k - 1][1], k == n)
+                       for k in page_window(n, count))
+        yield Pagination(shown, n, count, len(items), links, window,
+                         label.format(page=n, pages=count) if n > 1 and label else "",
+                         *_dates(shown))
 
 
-def _listed(urls: Urls, kind: str, title: str, items: Sequence[Any], url: str, section: str,
-            extra: dict[str, Any] | None = None) -> Iterator[Page]:
-    """The pages of one paginated list: ``url``, then ``url/seite/2/``, …"""
-    for p in paginate(items, url, lambda n: f"{url}{urls.words['page']}/{n}/"):
-        yield Page(p.links[p.number - 1][1], kind, title, section,
-                   {**(extra or {}), "pagination": p})
+def _listed(urls: Urls, t: Catalogue, kind: str, title: str, items: Sequence[Any], url: str,
+            section: str, extra: dict[str, Any] | None = None) -> Iterator[Page]:
+    """The pages of one paginated list: ``url``, then ``url/seite/2/``, …; the title of a
+    page after the first says which it is ("Beschlüsse – Seite 2 von 98")."""
+    for p in paginate(items, url, lambda n: f"{url}{urls.words['page']}/{n}/",
+                      t.messages["page_of"]):
+        yield Page(p.links[p.number - 1][1], kind, f"{title} – {p.label}" if p.label else title,
+                   section, {**(extra or {}), "pagination": p})
 
 
 SEARCH_LABELS = (
@@ -168,12 +217,12 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
         "latest_resolutions": archive.resolutions[:LATEST],
         "latest_sessions": archive.sessions[:LATEST], "archive": archive,
     }, description=m["archive_intro"])]
-    pages += _listed(urls, "resolution_list", m["resolutions"], archive.resolutions,
+    pages += _listed(urls, t, "resolution_list", m["resolutions"], archive.resolutions,
                      urls.listing("resolutions"), "resolutions")
     meta = SiteMeta(urls, t, site)
     for r in archive.resolutions:
         pages += resolution_pages(r, archive, meta, history or {})
-    pages += _listed(urls, "session_list", m["sessions"], archive.sessions,
+    pages += _listed(urls, t, "session_list", m["sessions"], archive.sessions,
                      urls.listing("sessions"), "sessions")
     for s in archive.sessions:
         title = f"{s.committee}, {t.date(s.date)}"
@@ -181,17 +230,18 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
     pages.append(Page(urls.listing("committees"), "committee_list", m["committees"],
                       "committees", {"archive": archive}))
     for c in archive.committees:
-        pages += _listed(urls, "committee", c.name, c.sessions, urls.of(c), "committees",
+        pages += _listed(urls, t, "committee", c.name, c.sessions, urls.of(c), "committees",
                          {"committee": c})
     pages.append(Page(urls.listing("topics"), "topic_list", m["topics"], "topics",
                       {"archive": archive}))
     for topic in archive.topics:
-        pages += _listed(urls, "topic", topic.name, topic.resolutions, urls.of(topic), "topics",
+        pages += _listed(urls, t, "topic", topic.name, topic.resolutions, urls.of(topic), "topics",
                          {"topic": topic})
     pages.append(Page(urls.listing("years"), "year_list", m["years"], "years",
                       {"archive": archive}))
     for y in archive.years:
-        pages += _listed(urls, "year", str(y.year), y.resolutions, urls.of(y), "years", {"year": y})
+        pages += _listed(urls, t, "year", str(y.year), y.resolutions, urls.of(y), "years",
+                         {"year": y})
     pages.append(Page(urls.search(), "search", m["search"], "search",
                       {"search_config": search_config(urls, t, index_parts(archive, urls))}))
     pages += statement_pages(site, urls, t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -143,6 +144,133 @@ def test_long_lists_are_paginated(site: Site, capsys):
     third = site.page("beschluesse/seite/3/")
     assert "Seite 3 von 3" in third and third.count('class="ref"') == 5
     assert "Seite 2 von 3" in site.page("themen/viel/seite/2/")
+
+
+
+def many_resolutions(site: Site, count: int) -> None:
+    """``count`` resolutions of the topic Viel, one a day from 2 January 2021, each decided
+    by the Kreistag that day (a session each)."""
+    for n in range(1, count + 1):
+        day = dt.date(2021, 1, 1) + dt.timedelta(days=n)
+        site.resolution(f"r{n}", f"""\
+            reference: "2021/{n}"
+            title: "Beschluss Nummer {n}"
+            date: {day}
+            public: true
+            topics: [Viel]
+            consultations:
+              - {{committee: Kreistag, date: {day}, result: angenommen}}
+            """)
+
+
+def pagination_of(html: str) -> str:
+    return re.search(r'<nav class="pagination".*?</nav>', html, re.S)[0]
+
+
+def page_numbers(nav: str) -> list[str]:
+    """The page numbers and gaps (…) of a pagination, in order."""
+    pages = nav.split('class="pagination-pages"')[1]
+    return re.findall(r'</span>(\d+)</a>|<li class="pagination-gap">(…)</li>', pages)
+
+
+def test_a_long_list_links_its_neighbours_first_and_a_window_of_page_numbers(
+        site: Site, capsys, monkeypatch):
+    """98 pages listed every page number: 98 links before "Nächste Seite" (209 Tab presses
+    from the top of the page), a block 762 px tall on a phone."""
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    many_resolutions(site, 30)  # 15 pages
+    assert site.run("build", capsys=capsys).code == 0
+    nav = pagination_of(site.page("beschluesse/seite/8/"))
+    links = re.findall(r'<a href="([^"]*)"([^>]*)>', nav)
+    assert links[:2] == [("/beschluesse/seite/7/", ' rel="prev"'),
+                         ("/beschluesse/seite/9/", ' rel="next"')]
+    assert [n or gap for n, gap in page_numbers(nav)] == ["1", "…", "7", "8", "9", "…", "15"]
+    assert len(links) == 2 + 5
+    assert [href for href, attrs in links if "aria-current" in attrs] == ["/beschluesse/seite/8/"]
+    assert nav.count('aria-current="page"') == 1 and '<li class="pagination-gap">…</li>' in nav
+    assert 'aria-label="Seitennavigation"' in nav
+    # what the page covers: its 2 resolutions of 16 and 17 January (newest first)
+    assert "Seite 8 von 15: " in nav and ">16.01.2021</time> bis <time" in nav
+    assert ">17.01.2021</time></p>" in nav
+    first, last = (pagination_of(site.page(url)) for url in ("beschluesse/",
+                                                             "beschluesse/seite/15/"))
+    assert 'rel="prev"' not in first and [n or g for n, g in page_numbers(first)] == [
+        "1", "2", "…", "15"]
+    assert 'rel="next"' not in last and [n or g for n, g in page_numbers(last)] == [
+        "1", "…", "14", "15"]
+    # a gap of a single page shows its number: "…" would take its place
+    assert [n or g for n, g in page_numbers(pagination_of(site.page(
+        "beschluesse/seite/4/")))] == ["1", "2", "3", "4", "5", "…", "15"]
+    # the committee, topic and year lists are paginated alike
+    for url in ("gremien/kreistag/seite/8/", "themen/viel/seite/8/", "jahre/2021/seite/8/"):
+        assert [n or g for n, g in page_numbers(pagination_of(site.page(url)))] == [
+            "1", "…", "7", "8", "9", "…", "15"], url
+
+
+def test_a_list_of_up_to_seven_pages_shows_every_page_number(site: Site, capsys, monkeypatch):
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    many_resolutions(site, 14)  # 7 pages
+    assert site.run("build", capsys=capsys).code == 0
+    nav = pagination_of(site.page("beschluesse/seite/4/"))
+    assert [n for n, _ in page_numbers(nav)] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert "pagination-gap" not in nav
+
+
+def test_every_page_of_a_list_has_a_title_and_heading_of_its_own(site: Site, capsys,
+                                                                   monkeypatch):
+    """Every page of the list was titled "Beschlüsse – …" (WCAG 2.4.2)."""
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    site.write("site.toml", 'title = "Ratsinformationsarchiv Hainleite-Kreis"\n'
+               'base_url = "https://example.org/archiv/"\n')
+    many_resolutions(site, 30)
+    assert site.run("build", capsys=capsys).code == 0
+
+    def title_and_h1(url: str) -> tuple[str, str]:
+        html = site.page(url)
+        return (re.search(r"<title>(.*?)</title>", html)[1],
+                re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(
+                    r"<h1[^>]*>(.*?)</h1>", html, re.S)[1])).strip())
+
+    site_title = "Ratsinformationsarchiv Hainleite-Kreis"
+    assert title_and_h1("beschluesse/") == (f"Beschlüsse – {site_title}", "Beschlüsse")
+    assert title_and_h1("beschluesse/seite/2/") == (
+        f"Beschlüsse – Seite 2 von 15 – {site_title}", "Beschlüsse Seite 2 von 15")
+    assert title_and_h1("beschluesse/seite/15/") == (
+        f"Beschlüsse – Seite 15 von 15 – {site_title}", "Beschlüsse Seite 15 von 15")
+    assert title_and_h1("sitzungen/seite/3/")[0] == f"Sitzungen – Seite 3 von 15 – {site_title}"
+    assert title_and_h1("gremien/kreistag/seite/2/") == (
+        f"Kreistag – Seite 2 von 15 – {site_title}", "Kreistag Seite 2 von 15")
+    assert title_and_h1("themen/viel/seite/2/") == (
+        f"Viel – Seite 2 von 15 – {site_title}", "Viel Seite 2 von 15")
+    assert title_and_h1("jahre/2021/seite/2/") == (
+        f"2021 – Seite 2 von 15 – {site_title}", "2021 Seite 2 von 15")
+    second = site.page("beschluesse/seite/2/")
+    # each page is its own canonical address, and in the sitemap
+    assert '<link rel="canonical" href="https://example.org/archiv/beschluesse/seite/2/">' in second
+    assert 'content="Beschlüsse – Seite 2 von 15"' in second  # og:title
+    sitemap = (site.public / "sitemap.xml").read_text("utf-8")
+    assert "<loc>https://example.org/archiv/beschluesse/seite/15/</loc>" in sitemap
+
+
+def test_every_pagination_link_leads_to_a_page_of_the_list(site: Site, capsys, monkeypatch):
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    site.write("site.toml", 'base_url = "https://example.org/archiv/"\n')
+    many_resolutions(site, 29)  # 15 pages, the last of one resolution
+    assert site.run("build", capsys=capsys).code == 0
+    lists = ("beschluesse", "sitzungen", "gremien/kreistag", "themen/viel", "jahre/2021")
+    checked = 0
+    for name in lists:
+        pages = [site.public / name / "index.html",
+                 *sorted((site.public / name / "seite").glob("*/index.html"))]
+        assert len(pages) == 15, name
+        for page in pages:
+            nav = pagination_of(page.read_text("utf-8"))
+            for href in re.findall(r'href="([^"]*)"', nav):
+                assert href.startswith(f"/archiv/{name}/"), (page, href)
+                assert (site.public / href.removeprefix("/archiv/") / "index.html").is_file()
+                checked += 1
+    # a list: previous and next on 13 pages, one of them on 2; 3 to 6 page numbers a page
+    assert checked == 5 * (2 * 13 + 2 + 71)
 
 
 def test_a_name_written_with_combining_marks_is_the_same_committee_and_topic(site: Site,

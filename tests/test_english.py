@@ -181,6 +181,31 @@ def test_an_english_build_shows_no_german_interface_word(latin_site: Site):
     assert found == []
 
 
+
+def test_an_english_paginated_list_names_its_pages_in_english(site: Site, capsys, monkeypatch):
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 1)
+    site.write("site.toml", 'language = "en"\ntitle = "Lorem Archive"\n')
+    for n in range(1, 11):
+        site.resolution(f"r{n}", f'reference: "2021/{n}"\ntitle: "Lorem {n}"\n'
+                        f"date: 2021-01-{n:02}\npublic: true\ntopics: [Alpha]\n")
+    assert site.run("build", capsys=capsys).code == 0
+    html = site.page("resolutions/page/5/")
+    assert "<title>Resolutions – Page 5 of 10 – Lorem Archive</title>" in html
+    assert '<h1>Resolutions <span class="subtitle">Page 5 of 10</span></h1>' in html
+    # a heading in the content's language has the page in the interface's
+    assert '<span class="subtitle" lang="en">Page 5 of 10</span></h1>' in site.page(
+        "topics/alpha/page/5/")
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S)[0]
+    assert 'aria-label="Pagination"' in nav and "Page 5 of 10: " in text_of(nav)
+    assert "Previous page" in nav and "Next page" in nav and "…" in nav
+    assert '<span class="visually-hidden">Page </span>5</a>' in nav
+    parser = _Visible()
+    parser.feed(html)
+    text = " | ".join(parser.parts)
+    assert [p for p in german_phrases()
+            if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)] == []
+
+
 def test_english_search_labels_and_script_carry_no_german(latin_site: Site):
     html = latin_site.page("search/")
     config = json.loads(re.search(r'id="search-config">(.*?)</script>', html, re.S)[1])

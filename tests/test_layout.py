@@ -353,6 +353,41 @@ def test_amounts_in_a_table_keep_their_line_on_a_phone(phone, site: Site, capsys
         assert axe_violations(phone) == []
 
 
+def test_a_long_list_has_its_next_page_a_few_tab_presses_away_and_short_on_a_phone(
+        phone, browser, site: Site, capsys, monkeypatch):
+    """Every page number was a link: 98 of them on a list of 98 pages, 209 Tab presses from
+    the top of /beschluesse/ to "Nächste Seite" and a block 762 px tall on a phone."""
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    for n in range(1, 61):  # 30 pages
+        site.simple(f"r{n}", f"2021/{n}", f"Beschluss {n}")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        phone.goto(f"{base}beschluesse/seite/15/")
+        assert overflowing(phone) == []
+        boxes = phone.evaluate("""() => [...document.querySelectorAll('.pagination a')]
+            .map(a => { const r = a.getBoundingClientRect(); return [r.width, r.height]; })""")
+        assert len(boxes) == 2 + 5 and min(min(box) for box in boxes) >= 36  # WCAG 2.5.8: 24
+        height = phone.evaluate("document.querySelector('.pagination').offsetHeight")
+        assert height < 200, height  # the page, previous and next, one row of numbers
+        shoot(phone, "pagination", "phone", "light")
+        assert axe_violations(phone) == []
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        tab = context.new_page()
+        tab.goto(f"{base}beschluesse/seite/15/")
+        shoot(tab, "pagination", "desktop", "light")
+        presses = []
+        for _ in range(40):
+            tab.keyboard.press("Tab")
+            presses.append(tab.evaluate(
+                "document.activeElement.textContent.replace(/[←→]/g, '').trim()"))
+            if presses[-1] == "Nächste Seite":
+                break
+        context.close()
+    # skip link, site name, search field and button, 6 sections, the page's 2 resolutions
+    assert presses[-3:] == ["2021/31 Beschluss 31", "Vorherige Seite", "Nächste Seite"], presses
+    assert len(presses) == 4 + 6 + 2 + 2
+
+
 def test_a_wide_table_fits_a_desktop_without_a_scroll_box(browser, site: Site, capsys):
     """A table of six columns was wider than the text column on a desktop, so it
     scrolled in a box of its own, which a keyboard cannot reach in every browser (axe:
