@@ -35,11 +35,17 @@ _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def has_feeds(urls: Urls) -> bool:
+    """Whether the site has Atom feeds: their addresses must be absolute, so only with a
+    host in ``base_url``."""
+    return bool(urls.host)
+
+
 def feed_files(archive: Archive, urls: Urls, t: Catalogue,
                config: SiteConfig) -> list[DataFile]:
     """Atom feeds (only with a host in ``base_url``) and the sessions calendar."""
     files = []
-    if urls.absolute("") is not None:
+    if has_feeds(urls):
         site = site_title(config, t)
         feeds = [(archive.resolutions, site, urls.listing("resolutions"), FEED_FILE)]
         groups = [(topic, "feed_topic") for topic in archive.topics] + [
@@ -69,7 +75,7 @@ class Subscription(NamedTuple):
 def subscriptions(urls: Urls, t: Catalogue) -> tuple[Subscription, ...]:
     """The newest resolutions' feed (with a host in ``base_url``) and the sessions' calendar."""
     found = [Subscription(t.messages["subscribe_feed"], urls.href(FEED_FILE),
-                          "application/atom+xml")] if urls.absolute("") is not None else []
+                          "application/atom+xml")] if has_feeds(urls) else []
     found.append(Subscription(t.messages["subscribe_calendar"], urls.href(calendar_path(urls)),
                               "text/calendar"))
     return tuple(found)
@@ -77,7 +83,7 @@ def subscriptions(urls: Urls, t: Catalogue) -> tuple[Subscription, ...]:
 
 def feed_of(thing: Topic | Committee, urls: Urls) -> str | None:
     """The address of a topic's or committee's feed (None without a host: no feeds)."""
-    return urls.href(urls.of(thing) + FEED_FILE) if urls.absolute("") is not None else None
+    return urls.href(urls.of(thing) + FEED_FILE) if has_feeds(urls) else None
 
 
 def site_title(config: SiteConfig, t: Catalogue) -> str:
