@@ -334,8 +334,8 @@ async function showFilters(state, id) {
   // the results a screen down, its counts load every part) unless nothing is found: then
   // the filters are what to change.
   const later = !filterDetails.open && (!chosen || (narrow.matches && current.length > 0));
-  if (!config.parts.length || later) {
-    filterDetails.hidden = current.length === 0 && !chosen;
+  if (!config.parts.length || later) { // (no part: nothing public, no filter values)
+    filterDetails.hidden = current.length === 0 && (!chosen || !config.parts.length);
     return;
   }
   await Promise.all(config.parts.map(merge));
