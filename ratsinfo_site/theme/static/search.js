@@ -451,9 +451,12 @@ function mayMatch(term, word, [least, most]) {
 function isFallback(data, q) {
   const all = (data.content || "").split(/[\r\n\s]+/g);
   const found = (data.weighted_locations || []).map((location) => {
-    const token = plain(all[location.location] || "");
-    // Pagefind indexes "Kreis-Umlage" as "kreisumlage", and its parts
-    const forms = [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u)];
+    const written = all[location.location] || "";
+    const token = plain(written);
+    // Pagefind indexes "Kreis-Umlage" as "kreisumlage", and its parts; "ThürÖPNVG" and
+    // "DigitalPakt" also by the parts their capitals begin ("öpnvg", "pakt")
+    const forms = [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u),
+      ...written.split(/(?<=\p{Ll})(?=\p{Lu})|[^\p{L}\p{N}]+/u).map(plain)];
     return { forms: forms.filter(Boolean), gap: lengthGap(location) };
   });
   return pagefindTerms(q).some((term) => !found.some(({ forms, gap }) =>
@@ -461,18 +464,32 @@ function isFallback(data, q) {
 }
 
 // Whether each index part falls back for the query (its results are no hits): decided
-// once per part and query, from the first result of the part that a search gives.
+// once per part and query, from the first result of the part that a search gives whose
+// text holds the query: a result found only in a metadata field (the result
+// "angenommen", the date 2020-04-30) has no location in the text and tells nothing (a
+// part was dropped for it); the next is read, up to LOOK, and a part none of them tells
+// about is kept.
 let verdicts = { q: null, parts: new Map() };
+const LOOK = 3;
 
 async function judge(items, q) {
   if (verdicts.q !== q) verdicts = { q, parts: new Map() };
-  const firstOfPart = new Map();
+  const byPart = new Map();
   for (const item of items) {
     const part = partOf(item.result);
-    if (!verdicts.parts.has(part) && !firstOfPart.has(part)) firstOfPart.set(part, item);
+    if (verdicts.parts.has(part)) continue;
+    const first = byPart.get(part) || [];
+    if (first.length < LOOK) byPart.set(part, [...first, item]);
   }
-  await Promise.all([...firstOfPart].map(async ([part, item]) => {
-    const fallback = isFallback(await dataOf(item), q);
+  await Promise.all([...byPart].map(async ([part, first]) => {
+    let fallback = false;
+    for (const item of first) {
+      const data = await dataOf(item);
+      if ((data.weighted_locations || []).length) {
+        fallback = isFallback(data, q);
+        break;
+      }
+    }
     if (verdicts.q === q) verdicts.parts.set(part, fallback);
   }));
   return verdicts.parts;
