@@ -440,8 +440,10 @@ function lengthGap(location) {
 function mayMatch(term, word, [least, most]) {
   const common = shared(fold(term), fold(word));
   const termBytes = bytes(term), wordBytes = bytes(word);
-  // the stem's length: a start of both words, …
-  const low = Math.max(Math.min(termBytes, SHORTEST), termBytes - STRIP,
+  // the stem's length: a start of both words, with every digit of the query word (a
+  // stemmer takes off letters: "2021/7/014" fell back to "2021", found everywhere), …
+  const digits = bytes(term.slice(0, term.search(/\d\D*$/) + 1));
+  const low = Math.max(Math.min(termBytes, SHORTEST), termBytes - STRIP, digits,
     wordBytes - STRIP - most + 1); // (the word's stem, d - 1 longer, is a start of it)
   const high = Math.min(common, termBytes, wordBytes - least + 1);
   return low <= high;
@@ -450,25 +452,30 @@ function mayMatch(term, word, [least, most]) {
 // A part falls back for a query word, or not, as a whole: its first result tells.
 function isFallback(data, q) {
   const all = (data.content || "").split(/[\r\n\s]+/g);
-  const found = (data.weighted_locations || []).map((location) => {
-    const written = all[location.location] || "";
-    const token = plain(written);
-    // Pagefind indexes "Kreis-Umlage" as "kreisumlage", and its parts; "ThürÖPNVG" and
-    // "DigitalPakt" also by the parts their capitals begin ("öpnvg", "pakt")
-    const forms = [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u),
-      ...written.split(/(?<=\p{Ll})(?=\p{Lu})|[^\p{L}\p{N}]+/u).map(plain)];
-    return { forms: forms.filter(Boolean), gap: lengthGap(location) };
-  });
+  let found = (data.weighted_locations || []).map((location) =>
+    ({ forms: formsOf(all[location.location] || ""), gap: lengthGap(location) }));
+  if (!found.length) { // found in a metadata field only ("angenommen", a date): no gap known
+    found = Object.values(data.meta || {}).flatMap((value) => String(value).split(/\s+/))
+      .map((written) => ({ forms: formsOf(written), gap: [1, Infinity] }));
+  }
   return pagefindTerms(q).some((term) => !found.some(({ forms, gap }) =>
     forms.some((word) => mayMatch(term, word, gap))));
+}
+
+// The forms Pagefind indexes a word as written: "Kreis-Umlage" as "kreisumlage" and its
+// parts; "ThürÖPNVG" and "DigitalPakt" also by the parts their capitals begin.
+function formsOf(written) {
+  const token = plain(written);
+  return [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u),
+    ...written.split(/(?<=\p{Ll})(?=\p{Lu})|[^\p{L}\p{N}]+/u).map(plain)].filter(Boolean);
 }
 
 // Whether each index part falls back for the query (its results are no hits): decided
 // once per part and query, from the first result of the part that a search gives whose
 // text holds the query: a result found only in a metadata field (the result
-// "angenommen", the date 2020-04-30) has no location in the text and tells nothing (a
-// part was dropped for it); the next is read, up to LOOK, and a part none of them tells
-// about is kept.
+// "angenommen", the date 2020-04-30) has no location in the text, whose gap would tell
+// (a part was dropped for it); the next is read, up to LOOK, and where none has one, the
+// first one's fields are compared with the query.
 let verdicts = { q: null, parts: new Map() };
 const LOOK = 3;
 
@@ -482,14 +489,15 @@ async function judge(items, q) {
     if (first.length < LOOK) byPart.set(part, [...first, item]);
   }
   await Promise.all([...byPart].map(async ([part, first]) => {
-    let fallback = false;
+    let telling = null;
     for (const item of first) {
       const data = await dataOf(item);
       if ((data.weighted_locations || []).length) {
-        fallback = isFallback(data, q);
+        telling = data;
         break;
       }
     }
+    const fallback = isFallback(telling || first[0].data, q);
     if (verdicts.q === q) verdicts.parts.set(part, fallback);
   }));
   return verdicts.parts;
