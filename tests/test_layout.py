@@ -341,6 +341,11 @@ def test_amounts_in_a_table_keep_their_line_on_a_phone(phone, site: Site, capsys
         numbers = phone.eval_on_selector_all("main table .num", """items => items.map(n =>
             [n.textContent, n.getClientRects().length])""")
         assert len(numbers) == 12 and all(lines == 1 for _, lines in numbers), numbers
+        # and the words beside them stay readable: not a letter a line (29 lines)
+        lines = phone.eval_on_selector("main tbody td", """td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size }""")
+        assert lines <= 8  # "Erweiterung der Grundschule Nordhausen"
         assert "3.585.900,00" in [text for text, _ in numbers]
         assert phone.evaluate("""() => document.documentElement.scrollWidth
                                        <= document.documentElement.clientWidth""")
