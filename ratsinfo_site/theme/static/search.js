@@ -449,7 +449,7 @@ function mayMatch(term, word, [least, most]) {
   return low <= high;
 }
 
-// A part falls back for a query word, or not, as a whole: its first result tells.
+// A part falls back for a query word, or not, as a whole: one result tells (see judge).
 function isFallback(data, q) {
   const all = (data.content || "").split(/[\r\n\s]+/g);
   let found = (data.weighted_locations || []).map((location) =>
