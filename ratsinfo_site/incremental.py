@@ -113,6 +113,7 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
     copies: list[str] = field(default_factory=list)  # copied as they are (assets, attachments)
+    contents: dict[str, str] = field(default_factory=dict)  # each page's bytes, as a digest
     inputs: str = ""  # digest of everything the build read (see inputs_digest)
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -141,11 +142,12 @@ class Manifest:
     @classmethod
     def _of(cls, data: dict[str, Any], output_dir: Path, site: str) -> Manifest:
         return cls(output_dir, site, dict(data.get("files", {})), dict(data.get("parts", {})),
-                   list(data.get("copies", [])))
+                   list(data.get("copies", [])), dict(data.get("contents", {})))
 
     def _outputs_data(self) -> dict[str, Any]:
         """What ``_of`` reads back."""
-        return {"files": self.files, "parts": self.parts, "copies": self.copies}
+        return {"files": self.files, "parts": self.parts, "copies": self.copies,
+                "contents": self.contents}
 
     def outputs(self) -> dict[str, str | None]:
         """Every file of the output but the search index, with its digest (None: a copy)."""

@@ -27,7 +27,13 @@ from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.progress import Clock, Report, stage
 from ratsinfo_site.read import RecordCache, read_sources, records_by_kind
-from ratsinfo_site.render import THEME, layout_problems, make_environment, render_to_files
+from ratsinfo_site.render import (
+    THEME,
+    content_digest,
+    layout_problems,
+    make_environment,
+    render_to_files,
+)
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.search_text import release as release_search_text
@@ -150,7 +156,7 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
         out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
         try:
             rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                    prints, previous, manifest, out, cache_dir, report)
+                                    prints, previous, spare, manifest, out, cache_dir, report)
             page_count = len(pages)
             page_urls = [page.url for page in pages if page.kind != "redirect"]
             del pages  # every page's objects (JSON-LD, citation …) freed before the data files
@@ -164,7 +170,11 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
                                                                         *manifest.copies})})
             clock.lap("data")
             parts = index_parts(archive, urls)
-            digests = {p.name: prints.of(p.name, [manifest.files[page] for page in p.pages])
+            # a part is indexed again only where a page's bytes changed: an edit changes
+            # the inputs of the pages that name the paper (its title in a list), mostly
+            # not what they show
+            digests = {p.name: prints.of(p.name, p.pages,
+                                         [manifest.contents[page] for page in p.pages])
                        for p in parts}
         except BaseException:
             out.abandon()
@@ -207,20 +217,28 @@ def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], b
 
 
 def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
-                 prints: Fingerprints, previous: Manifest, manifest: Manifest,
-                 out: OutputWriter, cache_dir: Path | None,
+                 prints: Fingerprints, previous: Manifest, spare: Manifest | None,
+                 manifest: Manifest, out: OutputWriter, cache_dir: Path | None,
                  report: Report | None = None) -> int:
-    """Render the pages whose inputs changed, take the others over; returns how many rendered."""
+    """Render the pages whose inputs changed, take the others over; returns how many rendered.
+
+    Each page's bytes are known by their digest in ``manifest.contents`` (see index).
+    """
     jobs = []
     for page in pages:
         rel = output_path(page.url)
         digest = manifest.files[rel] = page_digest(prints, page)
-        if not _take_over(out, previous, rel, digest):
+        if _take_over(out, previous, rel, digest):
+            manifest.contents[rel] = _content_of(rel, digest, (previous, spare), out)
+        else:
             jobs.append((page, out.target(rel)))
     resolutions = sum(page.kind == "resolution" for page, _ in jobs)
     if resolutions:
         prepare_search_text(cache_dir)  # once here, not once per worker
-    problems = render_to_files(env, jobs, config.root, stage(report, "render", len(jobs)))
+    contents, problems = render_to_files(env, jobs, config.root,
+                                         stage(report, "render", len(jobs)))
+    for (page, _), content in zip(jobs, contents, strict=True):
+        manifest.contents[output_path(page.url)] = content
     # This process renders too. Its word list (72 MB) goes once many pages are made, where
     # memory counts (the data files come next); a small build keeps it for the next build
     # in this process (serve, tests), which would read it again (0.2-1 s).
@@ -228,6 +246,16 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
     if problems:
         raise BuildError(problems)
     return len(jobs)
+
+
+def _content_of(rel: str, digest: str, manifests: tuple[Manifest | None, ...],
+                out: OutputWriter) -> str:
+    """The digest of the bytes of a page taken over: as the manifest of the output it
+    came from says, or read from it (a manifest of an older version)."""
+    for known in manifests:
+        if known is not None and known.files.get(rel) == digest and rel in known.contents:
+            return known.contents[rel]
+    return content_digest((out.path / rel).read_bytes())
 
 
 def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import traceback
 from pathlib import Path
 
@@ -105,19 +106,26 @@ def template_problem(root: Path, exc: Exception, page: str) -> Problem:
 
 
 def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]], root: Path,
-                    progress: Progress | None = None) -> list[Problem]:
-    """Render each page into its file, on all cores; returns the template errors."""
-    def render(job: tuple[Page, Path]) -> Problem | None:
+                    progress: Progress | None = None) -> tuple[list[str], list[Problem]]:
+    """Render each page into its file, on all cores; returns the digest of each page's
+    bytes (see content_digest; "" for a page that failed) and the template errors."""
+    def render(job: tuple[Page, Path]) -> str | Problem:
         page, target = job
         try:
-            html = render_page(env, page)
+            html = render_page(env, page).encode()
         except Exception as exc:  # a site's own template may fail in any way
             return template_problem(root, exc, page.url)
-        with open(target, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html)
-        return None
+        target.write_bytes(html)
+        return content_digest(html)
 
-    return [p for p in pmap(render, jobs, progress=progress) if p is not None]
+    done = pmap(render, jobs, progress=progress)
+    return ([d if isinstance(d, str) else "" for d in done],
+            [p for p in done if isinstance(p, Problem)])
+
+
+def content_digest(data: bytes) -> str:
+    """What a file holds, in short: the index parts are made from their pages' bytes."""
+    return hashlib.sha1(data).hexdigest()
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import ratsinfo_site.build as build_module
-from ratsinfo_site import make, write
+from ratsinfo_site import make, parts, write
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError
@@ -160,6 +160,28 @@ def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, 
                if p.stat().st_ino not in seen]
     assert len(written) == 1
     assert "Zauberwortquokka" in gzip.decompress(written[0].read_bytes()).decode()
+
+
+def test_a_part_whose_pages_show_the_same_is_not_indexed_again(tmp_path, monkeypatch):
+    """A sentence added to 2022/7/043 changes the inputs of the page of 2021/7/014, which
+    lists the papers that name it, but not what that page shows: only the 2022 part is
+    indexed again (the 10,000 benchmark's edit re-indexed two parts of about 1,000 pages
+    for one so)."""
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 20)  # parts of a few months each
+    example = copy_example(tmp_path / "site").root
+    assert run_build(example).index_parts == 4
+    named = example / "public/beschluesse/2021-7-014/index.html"
+    before = named.read_bytes()
+    edit(example, "content/resolutions/2022/2022-7-043.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    result = run_build(example)
+    assert result.rendered > 3  # the paper, its session, lists and the paper it names
+    assert named.read_bytes() == before
+    assert result.index_parts == 1
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
+    edit(example, "content/resolutions/2021/2021-7-014.md", "\n---\n",
+         "\n---\n\nErgänzung: noch ein Satz.\n")  # a page of 2021 that changes
+    assert run_build(example).index_parts == 1
 
 
 def fragments(public: Path) -> list[str]:
