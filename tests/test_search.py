@@ -195,6 +195,31 @@ def test_filter_counts_leave_out_the_index_parts_that_fall_back(
     assert page.errors == []
 
 
+def test_a_long_word_is_not_found_by_a_shorter_word_that_begins_it_in_another_part(
+        page, site: Site, capsys, monkeypatch):
+    """Where a part has no word that begins with a query word's stem, Pagefind takes the
+    longest word that begins the stem: "Landrätin" (stem "landratin") showed the papers of
+    "Landrat" of the parts without "Landrätin", 6,854 of the 10,000 archive for its 4,920,
+    as a stem was only known to be at most 7 letters shorter than its word ("Steuertarif":
+    300 for 37, "steuer"). Each query word's stem is now Pagefind's own."""
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 2)
+    site.resolution("new", 'reference: "2021/1"\ntitle: "Wahl der Landrätin"\n'
+                    "date: 2021-03-01\npublic: true\n", "Die Steuertarife bleiben.\n")
+    for n in range(3):
+        site.resolution(f"old{n}", f'reference: "2019/{n}"\ntitle: "Bericht des Landrats {n}"\n'
+                        f"date: 2019-0{n + 1}-10\npublic: true\n", "Die Steuern steigen.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    assert len(list((site.public / "pagefind").iterdir())) >= 2
+    with serve(site.public) as base:
+        assert titles(search(page, base, "Landrätin")) == ["Wahl der Landrätin"]
+        assert titles(search(page, base, "Steuertarif")) == ["Wahl der Landrätin"]
+        assert titles(search(page, base, "Landrat")) == ["Wahl der Landrätin"] + [
+            f"Bericht des Landrats {n}" for n in (2, 1, 0)]
+        assert len(search(page, base, "Steuer")) == 4
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("query,expected", [
     ("2021/7/014", SEED),
     ("2021/7/039", "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"),  # an alias

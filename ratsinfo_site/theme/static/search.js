@@ -388,116 +388,128 @@ const partName = (part) => String(part.exponent / config.bits); // as partOf nam
 // A result's part, from its score: position (1 to 2**bits - 1) times 2**(bits * part).
 const partOf = (result) => Math.floor(Math.log2(Math.abs(result.score)) / config.bits);
 
-// A word as typed on a keyboard without umlauts ("Massnahmen", "Foerderung", "Gebaude"):
-// the index finds "Maßnahmen" for it, and the comparison below must see the same word.
-const fold = (word) => word.replace(/ß/g, "ss").replace(/ä|ae/g, "a").replace(/ö|oe/g, "o")
-  .replace(/ü|ue/g, "u");
-
 // Pagefind's own search term for a query (pagefind_web_js coupled_search.ts, search()):
 // lower case, without punctuation (\p{Pd} \p{Pe} \p{Pf} \p{Pi} \p{Po} \p{Ps}), without
-// diacritics, one term per word; each term stemmed then (search.rs, stems_from_term). Here
-// also "ß" as "ss" and "ae" as "a" …, as the German stemmer writes them (see fold).
+// diacritics, one term per word; each term stemmed then (search.rs, stems_from_term).
 const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 const plain = (text) => text.toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
-  .normalize("NFC").replace(/ß/g, "ss");
+  .normalize("NFC");
 const pagefindTerms = (q) => plain(q.replace(PUNCTUATION, "")).split(/\s+/).filter(Boolean);
-const bytes = (text) => new TextEncoder().encode(text).length; // Pagefind's str::len
-const shared = (a, b) => { // the bytes that two words begin with alike
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n += 1;
-  return bytes(a.slice(0, n));
-};
 
-// How many letters a stemmer takes off a word at most ("Möglichkeiten": "möglich",
-// "Ärztinnen": "arzt"; seven for "-erinnen"), and how short a stem can be (a suffix is
-// taken only after a word's first three letters). More would take a fallback to a word
-// that begins the query for a hit ("Landstraßenbau": "Landstraße", stem "landstrass").
-const STRIP = 7;
-const SHORTEST = 3;
+// Pagefind's stemmer for the index's language, German ("de" in make.py): Snowball 3.0.0's
+// german.sbl as pagefind_stem 1.0.0 compiles it (Pagefind 1.5.2), for a word as Pagefind
+// gives it (lower case, without diacritics: "ä" only from "ae"). Regions R1 and R2 as
+// snowballstem.org describes them; the suffixes of each step, longest first.
+const VOWEL = /^[aeiouyäöü]$/;
+const STEP1 = ["erinnen", "erin", "lns", "ern", "em", "en", "er", "es", "ln", "e", "s"];
+const STEP2 = ["est", "en", "er", "et", "st"];
+const STEP3 = ["heit", "keit", "lich", "isch", "end", "ung", "ig", "ik"];
+const NOT_ET = ["tick", "plan", "geordn", "intern", "tr"]; // "…tet" kept after these
 
-// Where a part lacks every word that a query word's stem begins, Pagefind falls back to the
-// longest indexed word that begins the stem (search.rs, find_word_extensions): "grund" for
-// "Grundstücksangelegenheit", highlighting "Gründen". Such a part's results are no hits and
-// are dropped (see matching). The matched words are not in Pagefind's answer, but each
-// location's balanced_score is weight² times the length bonus (search.rs,
-// calculate_individual_word_score) of d = |len(word) - len(stem)| + 1 bytes
-// (word_length_bonus, term similarity 1): exp(exp(-d²/8) - 1). So d is known: a real hit
-// is a word that begins with the query word's stem, d - 1 bytes longer; a fallback word
-// is d - 1 bytes shorter than the stem. The stems are not known, but each is a start of
-// its word (as plain() writes it) a few letters shorter at most.
-function lengthGap(location) {
-  const weight = Math.round(location.weight * 24); // coupled_search.ts: l.w / 24
-  const bonus = weight > 0 ? location.balanced_score / (weight * weight) : NaN;
-  const base = 1 + Math.log(bonus);
-  if (!(base > 0) || base >= 1 - 1e-6) return [1, Infinity]; // several query words here
-  if (base < 1e-6) return [11, Infinity]; // beyond a float's precision: 11 or more
-  const d = Math.round(Math.sqrt(-8 * Math.log(base)));
-  return [d, d];
-}
-
-// Whether the word at a location may be a real hit for a query term (both as plain() writes
-// them), d being [at least, at most] the gap Pagefind measured there.
-function mayMatch(term, word, [least, most]) {
-  const common = shared(fold(term), fold(word));
-  const termBytes = bytes(term), wordBytes = bytes(word);
-  // the stem's length: a start of both words, with every digit of the query word (a
-  // stemmer takes off letters: "2021/7/014" fell back to "2021", found everywhere), …
-  const digits = bytes(term.slice(0, term.search(/\d\D*$/) + 1));
-  const low = Math.max(Math.min(termBytes, SHORTEST), termBytes - STRIP, digits,
-    wordBytes - STRIP - most + 1); // (the word's stem, d - 1 longer, is a start of it)
-  const high = Math.min(common, termBytes, wordBytes - least + 1);
-  return low <= high;
-}
-
-// A part falls back for a query word, or not, as a whole: one result tells (see judge).
-function isFallback(data, q) {
-  const all = (data.content || "").split(/[\r\n\s]+/g);
-  let found = (data.weighted_locations || []).map((location) =>
-    ({ forms: formsOf(all[location.location] || ""), gap: lengthGap(location) }));
-  if (!found.length) { // found in a metadata field only ("angenommen", a date): no gap known
-    found = Object.values(data.meta || {}).flatMap((value) => String(value).split(/\s+/))
-      .map((written) => ({ forms: formsOf(written), gap: [1, Infinity] }));
+function stem(word) {
+  const w = [...word];
+  const vowel = (i) => VOWEL.test(w[i] ?? "");
+  // A "u" or "y" between vowels is a consonant ("U", "Y" until the end: "bauen", "bau");
+  // "ß" is "ss", and "ae" "oe" "ue" are "ä" "ö" "ü" (but not the "ue" of "qu…").
+  for (let i = 1; i < w.length - 1; i += 1) {
+    if ((w[i] === "u" || w[i] === "y") && vowel(i - 1) && vowel(i + 1)) w[i] = w[i].toUpperCase();
   }
-  return pagefindTerms(q).some((term) => !found.some(({ forms, gap }) =>
-    forms.some((word) => mayMatch(term, word, gap))));
+  w.splice(0, w.length, ...w.join("").replace(/ß/g, "ss").replace(/qu|([aou])e/g,
+    (pair, letter) => (letter ? letter + "\u0308" : pair)).normalize("NFC"));
+  // R1 begins after the first consonant after a vowel (after the third letter at the
+  // earliest), R2 after the next such consonant.
+  const after = (from) => {
+    let i = from;
+    while (i < w.length && !vowel(i)) i += 1;
+    while (i < w.length && vowel(i)) i += 1;
+    return i < w.length ? i + 1 : w.length;
+  };
+  let r1 = w.length, r2 = w.length;
+  if (w.length >= 3) {
+    const end = after(0);
+    [r1, r2] = [Math.max(end, 3), after(end)];
+  }
+  const ends = (x, at = w.length) => at >= x.length && w.slice(at - x.length, at).join("") === x;
+  const cut = (list, region) => { // the longest suffix of the list, if it begins in region
+    const x = list.find((suffix) => ends(suffix));
+    return x && w.length - x.length >= region ? [x, w.length - x.length] : [];
+  };
+  let [x, at] = cut(STEP1, r1);
+  if (x === "em") { if (!ends("syst", at)) w.length = at; }
+  else if (x === "s") { if (/^[bdfghklmnrt]$/.test(w[at - 1])) w.length = at; }
+  else if (x === "ln" || x === "lns") w.splice(at + 1);
+  else if (x) {
+    w.length = at;
+    if (["e", "en", "es"].includes(x) && ends("niss")) w.length -= 1; // "Ergebnisse"
+  }
+  [x, at] = cut(STEP2, r1);
+  if (x === "st") { if (/^[bdfghklmnt]$/.test(w[at - 1]) && at > 3) w.length = at; }
+  else if (x === "et") {
+    if (/^[Udfgklmnrstzä]$/.test(w[at - 1]) && !NOT_ET.some((y) => ends(y, at))) w.length = at;
+  } else if (x) w.length = at;
+  [x, at] = cut(STEP3, r2);
+  if (["ig", "ik", "isch"].includes(x)) { if (w[at - 1] !== "e") w.length = at; }
+  else if (x) {
+    w.length = at;
+    if (x === "end" || x === "ung") {
+      if (ends("ig") && w[at - 3] !== "e" && at - 2 >= r2) w.length = at - 2;
+    } else if (x === "keit") {
+      const y = ["lich", "ig"].find((z) => ends(z));
+      if (y && at - y.length >= r2) w.length = at - y.length;
+    } else if ((ends("er") || ends("en")) && at - 2 >= r1) w.length = at - 2;
+  }
+  return w.join("").replace(/[UYäöü]/g, (c) => c.toLowerCase().normalize("NFD")[0]);
 }
 
-// The forms Pagefind indexes a word as written: "Kreis-Umlage" as "kreisumlage" and its
-// parts; "ThürÖPNVG" and "DigitalPakt" also by the parts their capitals begin.
+// The words Pagefind indexes for a word as written (splitting.rs, get_indexable_words): its
+// letters and digits ("Kreis-Umlage": "kreisumlage"); for a word of several parts also
+// each part of two bytes or more, split at ASCII punctuation and where convert_case splits
+// words: at a capital after a small letter or before one ("ThürÖPNVG": "thür", "öpnvg";
+// "DigitalPakt"), between a letter and a digit ("CO2-Anlage": "co", "anlage").
+const CASES =
+  /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+const bytes = (text) => new TextEncoder().encode(text).length; // Pagefind's str::len
+
 function formsOf(written) {
-  const token = plain(written);
-  return [token.replace(PUNCTUATION, ""), ...token.split(/[^\p{L}\p{N}]+/u),
-    ...written.split(/(?<=\p{Ll})(?=\p{Lu})|[^\p{L}\p{N}]+/u).map(plain)].filter(Boolean);
+  const whole = plain(written.replace(/[^\p{L}\p{N}]+/gu, ""));
+  if (!whole || !/[^\p{L}\p{N}]|.\p{Lu}/u.test(written)) return whole ? [whole] : [];
+  const parts = written.replace(/[!-/:-@[-`{-~]/g, " ").split(/\s+/)
+    .flatMap((word) => word.split(CASES)).filter(Boolean).map(plain);
+  const joined = parts.join(" ");
+  return joined.includes(" ") || !whole.startsWith(joined)
+    ? [whole, ...parts.filter((part) => bytes(part) > 1)] : [whole];
+}
+
+// Where a part lacks every word that begins with a query word's stem, Pagefind falls back to
+// the longest indexed word that begins the stem (search.rs, find_word_extensions): "grund"
+// for "Grundstücksangelegenheit", highlighting "Gründen"; "landrat" for "Landrätin". Such
+// a part's results are no hits and are dropped (see matching). Every word of a page's text
+// and of its metadata fields ("angenommen", a date) is indexed: so a part falls back for a
+// query word exactly when a result of it has no word whose stem begins with the word's.
+// (A word's stem begins with its first letter: only words that begin as a query word's
+// stem does are stemmed, a twentieth of a page's words or so.)
+function isFallback(data, q) {
+  const terms = pagefindTerms(q).map(stem);
+  const heads = new Set(terms.map((term) => term[0]));
+  const written = [data.content || "", ...Object.values(data.meta || {})].join(" ");
+  const stems = [...new Set(written.split(/\s+/).flatMap(formsOf))]
+    .filter((word) => heads.has(word[0] === "\u00df" ? "s" : word[0])).map(stem);
+  return terms.some((term) => !stems.some((word) => word.startsWith(term)));
 }
 
 // Whether each index part falls back for the query (its results are no hits): decided
-// once per part and query, from the first result of the part that a search gives whose
-// text holds the query: a result found only in a metadata field (the result
-// "angenommen", the date 2020-04-30) has no location in the text, whose gap would tell
-// (a part was dropped for it); the next is read, up to LOOK, and where none has one, the
-// first one's fields are compared with the query.
+// once per part and query, from the first result of the part that a search gives.
 let verdicts = { q: null, parts: new Map() };
-const LOOK = 3;
 
 async function judge(items, q) {
   if (verdicts.q !== q) verdicts = { q, parts: new Map() };
-  const byPart = new Map();
+  const first = new Map();
   for (const item of items) {
     const part = partOf(item.result);
-    if (verdicts.parts.has(part)) continue;
-    const first = byPart.get(part) || [];
-    if (first.length < LOOK) byPart.set(part, [...first, item]);
+    if (!verdicts.parts.has(part) && !first.has(part)) first.set(part, item);
   }
-  await Promise.all([...byPart].map(async ([part, first]) => {
-    let telling = null;
-    for (const item of first) {
-      const data = await dataOf(item);
-      if ((data.weighted_locations || []).length) {
-        telling = data;
-        break;
-      }
-    }
-    const fallback = isFallback(telling || first[0].data, q);
+  await Promise.all([...first].map(async ([part, item]) => {
+    const fallback = isFallback(await dataOf(item), q);
     if (verdicts.q === q) verdicts.parts.set(part, fallback);
   }));
   return verdicts.parts;
