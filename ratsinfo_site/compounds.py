@@ -16,7 +16,7 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
-from ratsinfo_site.files import read_cache, write_cache
+from ratsinfo_site.files import holds_key, read_cache, write_cache
 
 __all__ = ["MIN_LENGTH", "compound_parts", "load_lexicon", "split_word"]
 
@@ -144,13 +144,23 @@ def load_lexicon(cache: Path | None = None) -> None:
     global _lexicon
     if _lexicon is not None:
         return
-    key = (version("german-nouns") + hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+    key = _lexicon_key()
     if cache is not None and isinstance(stored := read_cache(cache, key), _Lexicon):
         _lexicon = stored
         return
     lexicon = _lex()
     if cache is not None:
         write_cache(cache, key, lexicon)
+
+
+def lexicon_ready(cache: Path | None) -> bool:
+    """Whether ``load_lexicon(cache)`` would be quick: the word list is loaded, or kept in
+    ``cache`` for this version."""
+    return _lexicon is not None or (cache is not None and holds_key(cache, _lexicon_key()))
+
+
+def _lexicon_key() -> str:
+    return version("german-nouns") + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def unload_lexicon(words: bool = True) -> None:

@@ -38,6 +38,15 @@ def read_cache(path: Path, key: str) -> Any | None:
         return None
 
 
+def holds_key(path: Path, key: str) -> bool:
+    """Whether ``path`` holds what ``write_cache`` stored under ``key`` (only the key read)."""
+    try:
+        with open(path, "rb") as handle:
+            return bool(pickle.load(handle) == key)
+    except _UNPICKLING:
+        return False
+
+
 def write_cache(path: Path, key: str, value: Any) -> None:
     """Store ``value`` under ``key``, replacing the file in one step (from any process)."""
     path.parent.mkdir(parents=True, exist_ok=True)

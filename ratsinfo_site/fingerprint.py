@@ -29,6 +29,7 @@ class Deferred(NamedTuple):
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
+_SHARED = 8  # tuples this long are remembered (see Fingerprints._digest)
 
 
 class DataFile(NamedTuple):
@@ -62,11 +63,19 @@ class Fingerprints:
         kind = type(value)
         if kind is str:  # most values: the bytes of the plain case below, made faster
             return b"str:" + value.encode() + b"\x00"
+        known = self._memo.get(id(value))  # (ids of objects kept alive: never another's)
+        if known is not None:
+            return known
         if kind is tuple or kind is list or (isinstance(value, list | tuple)
                                              and not isinstance(value, Deferred)):
+            # a long tuple is mostly one that many pages share (a committee's sessions)
+            key = id(value) if kind is tuple and len(value) >= _SHARED else None
             h = hashlib.sha1(b"[")
             for item in value:
                 h.update(self._digest(item))
+            if key is not None:
+                self._memo[key] = h.digest()
+                self._keep.append(value)
             return h.digest()
         if kind in _PLAIN or isinstance(value, str | int | float | dt.date | Path):
             return f"{kind.__name__}:{value!s}\x00".encode()
@@ -83,11 +92,9 @@ class Fingerprints:
                 h.update(self._digest(key) + self._digest(value[key]))
             return h.digest()
         if dataclasses.is_dataclass(value):
-            key = id(value)
-            if key not in self._memo:
-                self._memo[key] = self._record(value)
-                self._keep.append(value)
-            return self._memo[key]
+            self._memo[id(value)] = known = self._record(value)
+            self._keep.append(value)
+            return known
         raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
     def _record(self, value: Any) -> bytes:

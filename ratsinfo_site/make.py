@@ -36,6 +36,7 @@ from ratsinfo_site.render import (
 )
 from ratsinfo_site.search import BUNDLE, build_search_index
 from ratsinfo_site.search_text import prepare as prepare_search_text
+from ratsinfo_site.search_text import prepare_meanwhile
 from ratsinfo_site.search_text import release as release_search_text
 from ratsinfo_site.sources import Source, code_digest, find_sources
 from ratsinfo_site.urls import Urls, output_path
@@ -137,6 +138,7 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
         try:
             archive, warnings = read_archive(config, cache_dir, report=report,
                                              sources=sources, unread=unread, keep=keep)
+            word_list = prepare_meanwhile(cache_dir)  # while the pages are planned
             t = catalogue(config.language)
             urls = Urls(config.base_path, config.host, t.words)
             history = read_history(config.content_dir, _published_files(config, archive))
@@ -156,7 +158,8 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
         out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
         try:
             rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
-                                    prints, previous, spare, manifest, out, cache_dir, report)
+                                    prints, previous, spare, manifest, out, cache_dir,
+                                    word_list, report)
             page_count = len(pages)
             page_urls = [page.url for page in pages if page.kind != "redirect"]
             del pages  # every page's objects (JSON-LD, citation …) freed before the data files
@@ -219,10 +222,11 @@ def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], b
 def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
                  prints: Fingerprints, previous: Manifest, spare: Manifest | None,
                  manifest: Manifest, out: OutputWriter, cache_dir: Path | None,
-                 report: Report | None = None) -> int:
+                 word_list: Callable[[], None], report: Report | None = None) -> int:
     """Render the pages whose inputs changed, take the others over; returns how many rendered.
 
     Each page's bytes are known by their digest in ``manifest.contents`` (see index).
+    ``word_list()`` waits for the word list that prepare_meanwhile makes.
     """
     jobs = []
     for page in pages:
@@ -233,6 +237,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
         else:
             jobs.append((page, out.target(rel)))
     resolutions = sum(page.kind == "resolution" for page, _ in jobs)
+    word_list()
     if resolutions:
         prepare_search_text(cache_dir)  # once here, not once per worker
     contents, problems = render_to_files(env, jobs, config.root,

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from ratsinfo_site.compounds import compound_parts, load_lexicon, unload_lexicon
+from ratsinfo_site.compounds import (
+    compound_parts,
+    lexicon_ready,
+    load_lexicon,
+    unload_lexicon,
+)
 from ratsinfo_site.files import read_cache, write_cache
 from ratsinfo_site.load import as_read
 from ratsinfo_site.model import Resolution
@@ -105,7 +112,27 @@ def prepare(cache_dir: Path | None = None) -> None:
     """Load what hidden_terms needs once, before the page renderers are forked."""
     global _cache_dir
     _cache_dir = cache_dir
-    load_lexicon(cache_dir / "lexicon.pickle" if cache_dir else None)
+    load_lexicon(cache_dir / LEXICON if cache_dir else None)
+
+
+LEXICON = "lexicon.pickle"  # in the build's cache folder
+
+
+def prepare_meanwhile(cache_dir: Path | None) -> Callable[[], None]:
+    """Where the word list is not in the cache yet (a cold build), make it there in a
+    process of its own while this one goes on (about 2 s of one core, where the build
+    works on one); returns what waits for that process, before ``prepare``.
+
+    Without a cache folder, or without fork, ``prepare`` makes the list itself.
+    """
+    if cache_dir is None or lexicon_ready(cache_dir / LEXICON) or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    maker = multiprocessing.get_context("fork").Process(target=load_lexicon,
+                                                        args=(cache_dir / LEXICON,))
+    maker.start()  # not a daemon: a build that fails meanwhile waits for it to end
+    return maker.join
 
 
 def release(word_list: bool = True) -> None:

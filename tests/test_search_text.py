@@ -133,3 +133,21 @@ def test_ligatures_and_soft_hyphens_of_a_pdf_are_indexed_as_plain_letters(
     assert site.run("build", capsys=capsys).code == 0
     content = fragment_of(site.public, "/beschluesse/2024-2/")["content"]
     assert "Kreisfinanzen Einfluss" in content and "Stra\u00dfenbau" in content
+
+
+def test_a_cold_build_makes_the_word_list_in_another_process_meanwhile(tmp_path, monkeypatch):
+    """The word list for compound parts (2 s to make) is made in a process of its own
+    while the build plans its pages, and kept in the cache, which prepare() then reads."""
+    from ratsinfo_site import compounds
+
+    monkeypatch.setattr(compounds, "_lexicon", None)  # as in a fresh build process
+    monkeypatch.setattr(search_text, "_cache_dir", None)
+    cache = tmp_path / "cache"
+    wait = search_text.prepare_meanwhile(cache)
+    assert compounds._lexicon is None  # not made in this process
+    wait()
+    assert compounds.lexicon_ready(cache / search_text.LEXICON)
+    assert compounds._lexicon is None
+    assert search_text.prepare_meanwhile(cache)() is None  # kept: nothing to make again
+    search_text.prepare(cache)
+    assert compounds.split_word("Integrationskonzept") == ("Konzept",)
