@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -129,10 +130,15 @@ def prepare_meanwhile(cache_dir: Path | None) -> Callable[[], None]:
             "fork" not in multiprocessing.get_all_start_methods():
         return lambda: None
     cache_dir.mkdir(parents=True, exist_ok=True)
-    maker = multiprocessing.get_context("fork").Process(target=load_lexicon,
+    maker = multiprocessing.get_context("fork").Process(target=_make_word_list,
                                                         args=(cache_dir / LEXICON,))
     maker.start()  # not a daemon: a build that fails meanwhile waits for it to end
     return maker.join
+
+
+def _make_word_list(cache: Path) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's (no traceback)
+    load_lexicon(cache)
 
 
 def release(word_list: bool = True) -> None:
