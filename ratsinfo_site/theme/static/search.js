@@ -492,7 +492,8 @@ function isFallback(data, q) {
   const terms = pagefindTerms(q).map(stem);
   const heads = new Set(terms.map((term) => term[0]));
   const written = [data.content || "", ...Object.values(data.meta || {})].join(" ");
-  const stems = [...new Set(written.split(/\s+/).flatMap(formsOf))]
+  const words = new Set(written.split(/\s+/)); // each once: a page with attachment text
+  const stems = [...new Set([...words].flatMap(formsOf))] // has 60,000 characters
     .filter((word) => heads.has(word[0] === "\u00df" ? "s" : word[0])).map(stem);
   return terms.some((term) => !stems.some((word) => word.startsWith(term)));
 }
