@@ -173,6 +173,32 @@ def page_numbers(nav: str) -> list[str]:
     return re.findall(r'</span>(\d+)</a>|<li class="pagination-gap">(…)</li>', pages)
 
 
+def test_a_long_list_offers_the_next_page_above_its_entries_too(site: Site, capsys,
+                                                                 monkeypatch):
+    """With the neighbours only below the list, "Nächste Seite" was 111 Tab presses from
+    the top of a page of 100 entries (and a long scroll on a phone)."""
+    monkeypatch.setattr("ratsinfo_site.pages.PER_PAGE", 2)
+    many_resolutions(site, 6)  # 3 pages
+    assert site.run("build", capsys=capsys).code == 0
+    for url, prev, after in (("beschluesse/", None, "/beschluesse/seite/2/"),
+                             ("beschluesse/seite/2/", "/beschluesse/", "/beschluesse/seite/3/"),
+                             ("beschluesse/seite/3/", "/beschluesse/seite/2/", None),
+                             ("jahre/2021/", None, "/jahre/2021/seite/2/"),
+                             ("themen/viel/seite/2/", "/themen/viel/", "/themen/viel/seite/3/")):
+        html = site.page(url)
+        top = re.search(r'<nav class="pagination-top" aria-label="([^"]*)">(.*?)</nav>', html,
+                        re.S)
+        assert top is not None and top[1] == "Vorherige und nächste Seite"
+        assert top.start() < html.index('class="resolution-list') < html.index(
+            '<nav class="pagination"')
+        links = re.findall(r'<a href="([^"]*)">', top[2])
+        assert links == [href for href in (prev, after) if href], url
+        assert links == re.findall(r'<a href="([^"]*)" rel="(?:prev|next)">',
+                                   pagination_of(html))
+    assert "pagination-top" in site.page("sitzungen/")  # sessions too (2 a page)
+    assert "pagination-top" not in site.page("themen/")  # a list of one page: none
+
+
 def test_a_long_list_links_its_neighbours_first_and_a_window_of_page_numbers(
         site: Site, capsys, monkeypatch):
     """98 pages listed every page number: 98 links before "Nächste Seite" (209 Tab presses
