@@ -256,7 +256,8 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
 def _content_of(rel: str, digest: str, manifests: tuple[Manifest | None, ...],
                 out: OutputWriter) -> str:
     """The digest of the bytes of a page taken over: as the manifest of the output it
-    came from says, or read from it (a manifest of an older version)."""
+    came from says, or read from it where that manifest lacks it (edited or damaged: a
+    manifest of other code is never loaded, see Manifest.load)."""
     for known in manifests:
         if known is not None and known.files.get(rel) == digest and rel in known.contents:
             return known.contents[rel]

@@ -109,14 +109,14 @@ def bounded(text: str) -> str:
     return " ".join(kept)
 
 
+LEXICON = "lexicon.pickle"  # in the build's cache folder
+
+
 def prepare(cache_dir: Path | None = None) -> None:
     """Load what hidden_terms needs once, before the page renderers are forked."""
     global _cache_dir
     _cache_dir = cache_dir
     load_lexicon(cache_dir / LEXICON if cache_dir else None)
-
-
-LEXICON = "lexicon.pickle"  # in the build's cache folder
 
 
 def prepare_meanwhile(cache_dir: Path | None) -> Callable[[], None]:
