@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from ratsinfo_site.render import (
     make_environment,
     render_to_files,
 )
-from ratsinfo_site.search import BUNDLE, build_search_index
+from ratsinfo_site.search import BUNDLE, PARTS_AT_ONCE, build_search_index, indexing_mb
 from ratsinfo_site.search_text import prepare as prepare_search_text
 from ratsinfo_site.search_text import prepare_meanwhile
 from ratsinfo_site.search_text import release as release_search_text
@@ -109,6 +110,7 @@ class Made:
     spare_parts: dict[str, str] | None  # the index parts the reused spare holds
     parts: list[Part]
     digests: dict[str, str]  # what each index part is made from
+    indexed: list[Part] | None  # the parts indexed already (see _index_meanwhile)
     counts: dict[str, int]
     warnings: list[Problem]
     page_count: int
@@ -164,14 +166,6 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
             page_urls = [page.url for page in pages if page.kind != "redirect"]
             del pages  # every page's objects (JSON-LD, citation …) freed before the data files
             clock.lap("render")
-            for path, source in _copied_files(archive, urls):  # not read into memory
-                out.copy(path, source)
-                manifest.copies.append(path)
-            made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
-                               previous, manifest, out, report)
-            warnings = sorted({*warnings, *broken_links(archive, urls, {*manifest.files,
-                                                                        *manifest.copies})})
-            clock.lap("data")
             parts = index_parts(archive, urls)
             # a part is indexed again only where a page's bytes changed: an edit changes
             # the inputs of the pages that name the paper (its title in a list), mostly
@@ -179,12 +173,24 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
             digests = {p.name: prints.of(p.name, p.pages,
                                          [manifest.contents[page] for page in p.pages])
                        for p in parts}
+            spare_parts = spare.parts if spare else None
+            with _index_meanwhile(out, previous, spare_parts, parts, digests, report,
+                                  cache_dir) as indexing:
+                for path, source in _copied_files(archive, urls):  # not read into memory
+                    out.copy(path, source)
+                    manifest.copies.append(path)
+                made = _write_data(_data_files(archive, urls, t, config, page_urls), prints,
+                                   previous, manifest, out, report, indexing.memory_mb)
+                warnings = sorted({*warnings, *broken_links(archive, urls, {
+                    *manifest.files, *manifest.copies})})
+            indexed = indexing.result()
+            clock.lap("data")
         except BaseException:
             out.abandon()
             raise
         counts = {"resolutions": len(archive.resolutions), "sessions": len(archive.sessions),
                   "committees": len(archive.committees), "topics": len(archive.topics)}
-        return Made(out, previous, manifest, spare.parts if spare else None, parts, digests,
+        return Made(out, previous, manifest, spare_parts, parts, digests, indexed,
                     counts, warnings, page_count, rendered, made, clock)
 
 
@@ -193,13 +199,58 @@ def index(done: Made, report: Report | None, cache_dir: Path | None) -> list[Par
 
     An unchanged part is taken over from the reused spare or linked from the last output.
     """
-    out, previous, digests, spare = done.out, done.previous, done.digests, done.spare_parts
+    if done.indexed is not None:  # while the data files were made
+        return done.indexed
+    return _index(done.out, done.previous, done.spare_parts, done.parts, done.digests,
+                  report, cache_dir)
+
+
+def _index(out: OutputWriter, previous: Manifest, spare: dict[str, str] | None,
+           parts: list[Part], digests: dict[str, str], report: Report | None,
+           cache_dir: Path | None) -> list[Part]:
     return build_search_index(
-        out.path, CONTENT_LANGUAGE, done.parts,
+        out.path, CONTENT_LANGUAGE, parts,
         lambda p: previous.reusable_part(p.name, digests[p.name], BUNDLE),
-        stage(report, "search", len(done.parts)), previous.bundle(BUNDLE),
+        stage(report, "search", len(parts)), previous.bundle(BUNDLE),
         lambda p: spare is not None and out.spare_kept and spare.get(p.name) == digests[p.name],
         cache_dir)
+
+
+@dataclass
+class _Indexing:
+    """Parts being indexed in a thread (None: not started); ``memory_mb`` is what
+    Pagefind may take meanwhile. On leaving its ``with``, the thread has ended."""
+
+    future: Future[list[Part]] | None = None
+    memory_mb: float = 0
+
+    def result(self) -> list[Part] | None:
+        return self.future.result() if self.future else None
+
+    def __enter__(self) -> _Indexing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:  # also on an error: the output folder is
+        if self.future:  # abandoned only once Pagefind is done with it
+            wait([self.future])
+
+
+def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str] | None,
+                     parts: list[Part], digests: dict[str, str], report: Report | None,
+                     cache_dir: Path | None) -> _Indexing:
+    """Start indexing the changed parts in a thread while the data files are made, where
+    they are few and fit in memory beside this process: an edit's part (4 s at 10,000
+    resolutions) then overlaps the data files (1.5 s), which leave most of the cores idle.
+    Not started where the parts are indexed after them (a cold build: ``index``)."""
+    changed = [p for p in parts if digests[p.name] != previous.parts.get(p.name)]
+    own = memory_mb()
+    if not changed or len(changed) > PARTS_AT_ONCE or own is None or \
+            own + indexing_mb(changed) > MEMORY_BUDGET_MB:
+        return _Indexing()
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(_index, out, previous, spare, parts, digests, report, cache_dir)
+    pool.shutdown(wait=False)  # its thread ends with the task
+    return _Indexing(future, indexing_mb(changed))
 
 
 def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
@@ -277,13 +328,15 @@ def _take_over(out: OutputWriter, previous: Manifest, rel: str, digest: str) -> 
 
 
 def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
-                manifest: Manifest, out: OutputWriter, report: Report | None = None) -> int:
+                manifest: Manifest, out: OutputWriter, report: Report | None = None,
+                reserved_mb: float = 0) -> int:
     """Make the data files whose inputs changed, take the others over; returns how many made.
 
     After the pages, on all cores like them (the 21,538 data files of 10,000 resolutions:
     making them took 5-7 s, writing their 250 MB as long again) where memory allows: a
     forked worker copies the records it touches, and these files touch most of them (in
-    two processes, the data files of 50,000 resolutions took 1,110 MB).
+    two processes, the data files of 50,000 resolutions took 1,110 MB). ``reserved_mb``
+    is taken meanwhile by others (Pagefind, see _index_meanwhile).
     """
     jobs = []
     for file in files:
@@ -291,7 +344,7 @@ def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
         if not _take_over(out, previous, file.path, digest):
             jobs.append((file, out.target(file.path)))
     own, cores = memory_mb(), workers()
-    if own is None or own * cores * DATA_WORKER_GROWTH > MEMORY_BUDGET_MB:
+    if own is None or own * cores * DATA_WORKER_GROWTH + reserved_mb > MEMORY_BUDGET_MB:
         cores = 1
     pmap(_make_file, jobs, cores, stage(report, "data", len(jobs)))
     return len(jobs)

@@ -9,6 +9,7 @@ import os
 import pickle
 import queue
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -284,8 +285,11 @@ def in_child(function: Callable[[Callable[..., None] | None], R],
 
 def _child(function: Callable[[Callable[..., None] | None], Any], sender: Any,
            reporting: bool) -> None:
+    lock = threading.Lock()  # stages may report from two threads (see make._index_meanwhile)
+
     def send(*args: Any) -> None:
-        sender.send(("report", args))
+        with lock:
+            sender.send(("report", args))
 
     try:
         sender.send(("result", function(send if reporting else None)))

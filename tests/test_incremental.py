@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import ratsinfo_site.build as build_module
 from ratsinfo_site import make, parts, write
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
-from ratsinfo_site.errors import BuildError
+from ratsinfo_site.errors import BuildError, Problem
 from tests.helpers import REPO, checksums, copy_example, serve
 
 
@@ -182,6 +183,88 @@ def test_a_part_whose_pages_show_the_same_is_not_indexed_again(tmp_path, monkeyp
     edit(example, "content/resolutions/2021/2021-7-014.md", "\n---\n",
          "\n---\n\nErgänzung: noch ein Satz.\n")  # a page of 2021 that changes
     assert run_build(example).index_parts == 1
+
+
+class Overlap:
+    """Whether the search index was being made while the data files were: the data files
+    wait (up to ``seconds``) for the index to begin, and the moments go to a file (a
+    large build makes both in a child process)."""
+
+    def __init__(self, log: Path, monkeypatch: pytest.MonkeyPatch, seconds: float,
+                 fail: bool = False):
+        self.log, self.seconds, self.fail = log, seconds, fail
+        self.begun = threading.Event()
+        index, data = make.build_search_index, make._write_data
+        monkeypatch.setattr(make, "build_search_index", self._noted("index", index))
+        monkeypatch.setattr(make, "_write_data", self._noted("data", data))
+
+    def _noted(self, name: str, function):
+        def noted(*args, **kwargs):
+            if name == "index":
+                self.note("index begins")
+                self.begun.set()
+            else:
+                self.note("data begins")
+                self.note("data saw the index begin" if self.begun.wait(self.seconds)
+                          else "data saw no index begin")
+                if self.fail:
+                    raise BuildError([Problem("x.md", 1, "the data files failed")])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.note(f"{name} ends")
+        return noted
+
+    def note(self, moment: str) -> None:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(moment + "\n")
+
+    def moments(self) -> list[str]:
+        return self.log.read_text("utf-8").splitlines() if self.log.exists() else []
+
+
+def test_an_edit_is_indexed_while_the_data_files_are_made(example: Path, tmp_path,
+                                                          monkeypatch):
+    """Its part of the search index (4 s at 10,000 resolutions) beside the data files
+    (1.5 s), not after them; the output as a cold build's."""
+    overlap = Overlap(tmp_path / "moments.txt", monkeypatch, 60)
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    result = run_build(example)
+    assert "data saw the index begin" in overlap.moments()
+    assert result.index_parts == 1
+    cold = cold_copy(example, tmp_path) / "public"
+    assert site_files(example / "public") == site_files(cold)
+    assert fragments(example / "public") == fragments(cold)
+
+
+def test_an_edit_is_indexed_after_the_data_files_where_memory_is_short(
+        example: Path, tmp_path, monkeypatch):
+    monkeypatch.setattr(make, "MEMORY_BUDGET_MB", 1)
+    overlap = Overlap(tmp_path / "moments.txt", monkeypatch, 0.5)
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    assert run_build(example).index_parts == 1
+    assert overlap.moments() == ["data begins", "data saw no index begin", "data ends",
+                                 "index begins", "index ends"]
+
+
+def test_data_files_failing_while_the_index_is_made_leave_the_output_as_it_was(
+        example: Path, tmp_path, monkeypatch):
+    """The build waits for the index to end before it removes its working folder."""
+    live = checksums(example / "public")
+    overlap = Overlap(tmp_path / "moments.txt", monkeypatch, 60, fail=True)
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    with pytest.raises(BuildError, match="the data files failed"):
+        run_build(example)
+    assert overlap.moments()[-1] == "index ends"
+    assert "data saw the index begin" in overlap.moments()
+    assert checksums(example / "public") == live
+    assert not list(example.glob(".public.*"))  # its working folder is gone
+    monkeypatch.undo()
+    run_build(example)
+    assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
 
 
 def fragments(public: Path) -> list[str]:
