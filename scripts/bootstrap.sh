@@ -8,6 +8,8 @@ python="${PYTHON:-python3}"
 stamp=".venv/.installed${extras:+-$extras}"
 want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # a .venv left half-made (set-up interrupted while venv installed pip): made anew
+  .venv/bin/python -m pip --version > /dev/null 2>&1 || "$python" -m venv --clear .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
   spec="."
   [ -n "$extras" ] && spec=".[$extras]"
