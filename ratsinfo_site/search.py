@@ -213,7 +213,8 @@ class _Turns:
 
 
 async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, Path],
-                 progress: Callable[[int], None] | None, cache_dir: Path | None) -> None:
+                 progress: Callable[[int], None] | None, cache_dir: Path | None,
+                 staged: Callable[[], None]) -> None:
     scripts = await _scripts(language, cache_dir)
     slots, turns = asyncio.Semaphore(PARTS_AT_ONCE), _Turns()
     done = 0
@@ -224,7 +225,7 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
         async with slots:
             if part.name in seeds:
                 _seed(seeds[part.name], output, language)
-            await _index_part(site, part, output, language, scripts, turns)
+            await _index_part(site, part, output, language, scripts, turns, staged)
         # the next part's Pagefind process starts meanwhile (this one has ended)
         if part.name in seeds:
             await asyncio.to_thread(_prune, output)
@@ -244,7 +245,8 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
 
 
 async def _index_part(site: Path, part: Part, output: Path, language: str,
-                      scripts: dict[str, bytes], turns: _Turns) -> None:
+                      scripts: dict[str, bytes], turns: _Turns,
+                      staged: Callable[[], None]) -> None:
     """Index one part in a Pagefind process of its own, writing it in its turn.
 
     A process per part: one that indexes part after part keeps growing, although each
@@ -259,6 +261,7 @@ async def _index_part(site: Path, part: Part, output: Path, language: str,
         try:
             index = await service.create_index(
                 IndexConfig(output_path=str(output), force_language=language))
+            staged()
             await index.add_directory(staging)
             await turns.begin(part)
             writing = True
@@ -277,7 +280,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
                        progress: Callable[[int], None] | None = None,
                        previous: Path | None = None,
                        kept: Callable[[Part], bool] | None = None,
-                       cache_dir: Path | None = None) -> list[Part]:
+                       cache_dir: Path | None = None,
+                       staged: Callable[[], None] = lambda: None) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
@@ -285,6 +289,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     bundle: a changed part starts from the files of its namesake there. ``kept(part)``
     says that ``site`` holds the part already (the reused output before last).
     ``cache_dir`` keeps what is worth keeping between builds (see _scripts).
+    ``staged()`` is called as each part's pages go to Pagefind: what this process had
+    to do for them, under the interpreter lock, is done then.
     """
     bundle = site / BUNDLE
     names = {part.name for part in parts}
@@ -306,7 +312,7 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            indexing = _index(site, todo, language, seeds, progress, cache_dir)
+            indexing = _index(site, todo, language, seeds, progress, cache_dir, staged)
             pool.submit(asyncio.run, indexing).result()
     return todo
 
