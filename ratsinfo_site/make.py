@@ -135,8 +135,8 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
     previous = Manifest.load(cache_dir, config.output_dir, site)
     clone = None
     if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
-        clone = OutputClone(config.output_dir, previous.outputs(),
-                            [f"{BUNDLE}/{name}" for name in previous.parts])
+        clone = OutputClone.start(config.output_dir, previous.outputs(),
+                                  [f"{BUNDLE}/{name}" for name in previous.parts])
     with long_lived() as keep:
         try:
             archive, warnings = read_archive(config, cache_dir, report=report,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -184,51 +185,66 @@ class OutputWriter:
 
 
 class OutputClone:
-    """A hard-link copy of the listed outputs of ``final``, made beside it in a thread.
+    """A hard-link copy of the listed outputs of ``final``, made beside it by a forked
+    process.
 
     A rebuild without a spare (the first after a cold build; a CI runner) works in it as
     in a spare: its unchanged files are in place before rendering starts, instead of being
-    linked one by one after reading, which the clone overlaps.
+    linked one by one after reading, which the clone overlaps. A process, not a thread:
+    a thread's links waited for the interpreter lock that reading holds (reading took
+    2.2 s instead of 1.5 at 10,000 resolutions). ``start`` gives None where there is no
+    fork.
     """
 
     def __init__(self, final: Path, files: Iterable[str], folders: Iterable[str]):
         self.path = final.parent / f".{final.name}.clone-{os.getpid()}"
-        self._stop = threading.Event()
-        self._complete = False
-        self._thread = threading.Thread(target=self._make, daemon=True,
-                                        args=(final, list(files), list(folders)))
-        self._thread.start()
+        self._maker = multiprocessing.get_context("fork").Process(
+            target=_clone, args=(str(final), str(self.path), list(files), list(folders),
+                                 os.getpid()))
+        self._maker.start()
 
-    def _make(self, final: Path, files: list[str], folders: list[str]) -> None:
-        source, target = str(final), str(self.path)  # strings: 50,000 links and more
-        made: set[str] = set()
-        try:
-            os.mkdir(target)
-            below = [rel for folder in filter(_inside, folders)
-                     for rel in _files_below(source, folder)]
-            for rel in [*filter(_inside, files), *below]:
-                if self._stop.is_set():
-                    return
-                folder = rel.rpartition("/")[0]
-                if folder and folder not in made:
-                    os.makedirs(os.path.join(target, folder), exist_ok=True)
-                    made.add(folder)
-                os.link(os.path.join(source, rel), os.path.join(target, rel))
-        except OSError:  # a file gone from the output, or no hard links here
-            return
-        self._complete = True
+    @classmethod
+    def start(cls, final: Path, files: Iterable[str], folders: Iterable[str]
+              ) -> OutputClone | None:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        return cls(final, files, folders)
 
     def result(self) -> Path | None:
         """The finished clone, or None (nothing is left then)."""
-        self._thread.join()
-        if not self._complete:
+        self._maker.join()
+        if self._maker.exitcode != 0:
             shutil.rmtree(self.path, ignore_errors=True)
-        return self.path if self._complete else None
+            return None
+        return self.path
 
     def discard(self) -> None:
-        self._stop.set()
-        self._thread.join()
+        self._maker.terminate()
+        self._maker.join()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _clone(source: str, target: str, files: list[str], folders: list[str],
+           parent: int) -> None:
+    """Link ``files`` and what ``folders`` hold from ``source`` into a new ``target``;
+    exits 1 where that fails (a file gone from the output, or no hard links here), and
+    stops when the build that started it has ended."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's (no traceback)
+    made: set[str] = set()
+    try:
+        os.mkdir(target)
+        below = [rel for folder in filter(_inside, folders)
+                 for rel in _files_below(source, folder)]
+        for n, rel in enumerate([*filter(_inside, files), *below]):
+            if n % 1024 == 0 and os.getppid() != parent:
+                os._exit(1)  # the build was killed: its next one removes the folder
+            folder = rel.rpartition("/")[0]
+            if folder and folder not in made:
+                os.makedirs(os.path.join(target, folder), exist_ok=True)
+                made.add(folder)
+            os.link(os.path.join(source, rel), os.path.join(target, rel))
+    except OSError:
+        os._exit(1)
 
 
 def _files_below(source: str, folder: str) -> Iterator[str]:

@@ -214,3 +214,18 @@ def test_ctrl_c_ends_a_build_with_one_line_and_the_output_as_it_was(
     assert checksums(root / "public") == before
     build(root)
     assert not list(root.glob(".public.tmp-*"))  # what it left half-made is gone
+
+
+def test_ctrl_c_while_the_live_output_is_copied_leaves_no_copy(previous: Path, tmp_path: Path):
+    """The copy is made by a process of its own (see write.OutputClone): Ctrl-C ends the
+    build with one line and no traceback from it, and no copy is left."""
+    root = moved(previous, tmp_path / "site")
+    (root / ".ratsinfo-cache" / "spare.json").unlink()
+    before = checksums(root / "public")
+    edit(root)
+    kill_when(root, "the temporary folder was just made", ".public.clone-*", large=True,
+              sig=signal.SIGINT)
+    assert checksums(root / "public") == before
+    assert not list(root.glob(".public.clone-*"))
+    build(root)
+    assert not list(root.glob(".public.clone-*"))
