@@ -220,19 +220,28 @@ def _index(out: OutputWriter, previous: Manifest, spare: dict[str, str] | None,
 @dataclass
 class _Indexing:
     """Parts being indexed in a thread (None: not started); ``memory_mb`` is what
-    Pagefind may take meanwhile. On leaving its ``with``, the thread has ended."""
+    Pagefind may take meanwhile. Its ``with`` begins once the changed pages are with
+    Pagefind (``staged``), and ends only when the thread has ended, also on an error: the
+    output folder is abandoned only once Pagefind is done with it."""
 
     future: Future[list[Part]] | None = None
     memory_mb: float = 0
+    staged: threading.Event | None = None
 
     def result(self) -> list[Part] | None:
         return self.future.result() if self.future else None
 
     def __enter__(self) -> _Indexing:
+        if self.staged:
+            try:
+                self.staged.wait()
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
-    def __exit__(self, *exc: object) -> None:  # also on an error: the output folder is
-        if self.future:  # abandoned only once Pagefind is done with it
+    def __exit__(self, *exc: object) -> None:
+        if self.future:
             wait([self.future])
 
 
@@ -242,22 +251,23 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
     """Start indexing the changed parts in a thread while the data files are made, where
     they are few and fit in memory beside this process: an edit's part (4 s at 10,000
     resolutions) then overlaps the data files (1.5 s), which leave most of the cores idle.
-    Not started where the parts are indexed after them (a cold build: ``index``)."""
+    Not started where the parts are indexed after them (a cold build: ``index``).
+
+    The data files wait until the changed pages are with Pagefind (0.4 s): the thread's
+    own work for them (seeding, staging) took twice as long beside theirs.
+    """
     changed = [p for p in parts if digests[p.name] != previous.parts.get(p.name)]
     own = memory_mb()
     if not changed or len(changed) > PARTS_AT_ONCE or own is None or \
             own + indexing_mb(changed) > MEMORY_BUDGET_MB:
         return _Indexing()
-    # The data files wait until the changed pages are with Pagefind (0.4 s): the thread's
-    # own work for them (seeding, staging) took twice as long beside theirs.
     staged = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(_index, out, previous, spare, parts, digests, report, cache_dir,
                          staged.set)
     pool.shutdown(wait=False)  # its thread ends with the task
     future.add_done_callback(lambda _: staged.set())  # also where nothing was staged
-    staged.wait()
-    return _Indexing(future, indexing_mb(changed))
+    return _Indexing(future, indexing_mb(changed), staged)
 
 
 def _published_files(config: SiteConfig, archive: Archive) -> Callable[[Path], bool]:
