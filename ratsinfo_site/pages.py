@@ -16,7 +16,7 @@ from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.load import show_path
+from ratsinfo_site.load import as_value, show_path
 from ratsinfo_site.markup import TooComplex, render_inline, render_markdown
 from ratsinfo_site.meta import SiteMeta, description
 from ratsinfo_site.model import Resolution, Votes
@@ -304,6 +304,9 @@ def _read_text_page(path: Path, site: SiteConfig) -> tuple[str, Markup]:
     except UnicodeDecodeError:
         raise BuildError([Problem(show_path(path, site.root), 1,
                                   "not UTF-8: save it as UTF-8")]) from None
+    # As a content file's text (see load.read_document): with old Mac line ends (CR) the
+    # whole text was the heading, and control characters made the page invalid HTML.
+    text = as_value(text.replace("\r\n", "\n").replace("\r", "\n"))
     first, _, rest = text.lstrip().partition("\n")
     titled = first.startswith("# ")
     try:

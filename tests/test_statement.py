@@ -99,6 +99,23 @@ def test_imprint_and_privacy_come_from_content_pages(site: Site, capsys):
         "Datenschutz": "/datenschutz/"}
 
 
+def test_imprint_with_old_mac_line_ends_and_control_characters_reads_as_written(
+        site: Site, capsys):
+    """A text page saved with CR line ends (old Mac, some Windows tools) became one long
+    heading, and a control character from a PDF or Word stayed in the page's HTML."""
+    run = build(site, capsys, impressum="# Impressum\r\rLandratsamt\x00 Musterkreis,\x0c "
+                "Hauptstraße 1.\r\r## Kontakt\r\rDas Büro.\r",
+                datenschutz="# Datenschutz\r\n\r\nKeine Cookies\x01.\r\n")
+    assert run.code == 0, run.err
+    imprint = site.page("impressum/")
+    assert "<h1>Impressum</h1>" in imprint
+    assert "<p>Landratsamt Musterkreis,  Hauptstraße 1.</p>" in imprint
+    assert "<h2" in imprint and "Kontakt</h2>" in imprint
+    privacy = site.page("datenschutz/")
+    assert "<h1>Datenschutz</h1>" in privacy and "<p>Keine Cookies.</p>" in privacy
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", imprint + privacy)
+
+
 def test_home_page_links_leichte_sprache_and_the_sign_language_video(site: Site, capsys):
     assert build(site, capsys, 'sign_language_url = "https://video.example/dgs"\n').code == 0
     home = site.page("")
