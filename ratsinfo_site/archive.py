@@ -199,11 +199,13 @@ def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]
                       failed: Sequence[FailedRef]) -> list[Problem]:
     problems = _check_unique(
         [(r.slug, r.source, r.line, r.reference) for r in resolutions]
-        + [(slugify(f.reference), f.source, f.line, f.reference) for f in failed]
+        + [(slugify(f.reference), f.source, f.line, f.reference) for f in failed if f.reference]
         + [(slugify(a.reference), r.source, a.line, a.reference)
-           for r in resolutions for a in r.aliases], "reference")
-    known = {r.reference for r in resolutions} | {f.reference for f in failed}
-    renumbered = {a.reference: r.reference for r in resolutions for a in r.aliases}
+           for r in (*resolutions, *failed) for a in r.aliases], "reference")
+    known = {r.reference for r in resolutions} | {f.reference for f in failed if f.reference} \
+        | {a.reference for f in failed if not f.reference for a in f.aliases}
+    renumbered = {a.reference: r.reference for r in (*resolutions, *failed) if r.reference
+                  for a in r.aliases}
 
     def unknown(what: str, reference: str) -> str:
         if reference in renumbered:  # its old number: the address redirects, the list not
@@ -217,6 +219,9 @@ def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]
     for s in sessions:
         problems += [Problem(s.source, ref.line, unknown("agenda entry", ref.reference))
                      for ref in s.agenda if ref.reference not in known]
+    for f in failed:  # a file with errors: what it names is checked all the same
+        problems += [Problem(f.source, ref.line, unknown(f.what, ref.reference))
+                     for ref in f.names if ref.reference not in known]
     return problems
 
 

@@ -57,11 +57,16 @@ class Ref(NamedTuple):
 
 
 class FailedRef(NamedTuple):
-    """The reference a resolution file with errors gives, where it gives it."""
+    """What a file with errors gives or names, so that the archive checks it all the same:
+    its reference (a resolution's, "" for a session) and where it gives it, its aliases,
+    and the references it names (``what``: a resolution's related, a session's agenda)."""
 
     reference: str
     source: str
     line: int
+    aliases: tuple[Ref, ...] = ()
+    names: tuple[Ref, ...] = ()
+    what: str = "related"
 
 
 class Link(NamedTuple):
@@ -447,6 +452,12 @@ def named_reference(doc: RawDocument) -> str:
     """The reference a resolution file gives, read as a valid file's is ("" for none)."""
     value, message = _text(doc.meta.get("reference") if doc.meta else None)
     return "" if message else value
+
+
+def listed_references(doc: RawDocument, key: str) -> tuple[Ref, ...]:
+    """The references a file with errors lists under ``key`` (aliases, related, agenda),
+    read as a valid file's are; their own problems are reported by the file's check."""
+    return _Fields(doc, set()).texts((key,)) if doc.meta else ()
 
 
 def _reference(fields: _Fields, path: tuple[Any, ...], value: Any) -> str | None:

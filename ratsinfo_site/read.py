@@ -17,6 +17,8 @@ from ratsinfo_site.model import (
     COMMITTEE_KEYS,
     TOPIC_KEYS,
     FailedRef,
+    Ref,
+    listed_references,
     named_reference,
     parse_description,
     parse_resolution,
@@ -38,9 +40,12 @@ class Parsed:
     attachments: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) of each listed file
     personal: tuple[PersonalData, ...] = ()  # looks like personal data; allow-list applied later
     # the reference a resolution file with errors gives, and its line: others may name it
-    # all the same, and another file giving it too is reported at once
+    # all the same, and another file giving it too is reported at once; likewise its
+    # aliases, and what it names (related, a session's agenda) is checked at once
     reference: str = ""
     reference_line: int = 1
+    aliases: tuple[Ref, ...] = ()
+    names: tuple[Ref, ...] = ()
 
 
 def _attachment_stats(record: Any) -> tuple[tuple[str, int, int], ...]:
@@ -55,11 +60,13 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
     """Read and check one file; a resolution's long texts go to ``store`` when given."""
     path = source.path
     doc = read_document(path, source.shown, path.read_bytes())
-    reference, line = "", 1
+    reference, line, aliases, names = "", 1, (), ()
     if source.kind == "resolutions":
         record, problems = parse_resolution(doc, files_dir)
         if record is None:
             reference, line = named_reference(doc), doc.line("reference")
+            aliases, names = (listed_references(doc, "aliases"),
+                              listed_references(doc, "related"))
         if record is not None and store is not None:
             text, decision, body = store.put(doc.digest, record.text, record.decision,
                                              record.body)
@@ -68,11 +75,13 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
                                          body=StoredMarkup(*body))
     elif source.kind == "sessions":
         record, problems = parse_session(doc)
+        if record is None:
+            names = listed_references(doc, "agenda")
     else:
         record, problems = parse_description(
             doc, COMMITTEE_KEYS if source.kind == "committees" else TOPIC_KEYS)
     return Parsed(doc.digest, record, tuple(problems), _attachment_stats(record),
-                  personal_data(source.kind, doc), reference, line)
+                  personal_data(source.kind, doc), reference, line, aliases, names)
 
 
 class RecordCache:
@@ -159,8 +168,10 @@ def records_by_kind(parsed: dict[Source, Parsed]
         problems.extend(result.problems)
         if result.record is not None:
             records[source.kind].append(result.record)
-        elif result.reference:
-            failed.append(FailedRef(result.reference, source.shown, result.reference_line))
+        elif result.reference or result.aliases or result.names:
+            failed.append(FailedRef(result.reference, source.shown, result.reference_line,
+                                    result.aliases, result.names,
+                                    "agenda entry" if source.kind == "sessions" else "related"))
     return records, problems, failed
 
 

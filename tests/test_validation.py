@@ -254,3 +254,25 @@ def test_naming_a_resolution_whose_file_has_errors_is_no_broken_reference(site: 
         "month)",
         "content/resolutions/r2.md:6: related 'R/9' names no resolution",
         "Check failed: 2 error(s)."], run.err
+
+
+def test_what_a_file_with_errors_names_is_checked_in_the_same_run(site: Site, capsys):
+    """A related or agenda entry naming nothing in a file with another error was reported
+    only in the next run, once that error was fixed; and an old number (alias) such a
+    file gives was reported where another file names it as naming no resolution."""
+    site.resolution("r1", 'reference: "R/1"\ntitle: Eins\ndate: 2024-02-30\npublic: true\n'
+                    'aliases: ["ALT/1"]\nrelated: ["R/9"]\n')
+    site.simple("r2", "R/2", extra='related: ["ALT/1"]\n')
+    site.write("content/sessions/s.md", "---\ncommittee: Kreistag\ndate: 2024-03-01\n"
+               'start: "25:00"\nagenda: ["R/2", "R/8"]\n---\n')
+    run = site.run("check", capsys=capsys)
+    assert run.code == 1
+    problems = [line for line in run.err.splitlines() if "has no host" not in line]
+    assert problems == [
+        "content/resolutions/r1.md:4: impossible date '2024-02-30' (day is out of range for "
+        "month)",
+        "content/resolutions/r1.md:7: related 'R/9' names no resolution",
+        "content/resolutions/r2.md:6: related 'ALT/1' is the old number of R/1: write 'R/1'",
+        "content/sessions/s.md:4: 'start' must be a time HH:MM",
+        "content/sessions/s.md:5: agenda entry 'R/8' names no resolution",
+        "Check failed: 5 error(s)."], run.err
