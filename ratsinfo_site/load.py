@@ -42,6 +42,9 @@ class RawDocument:
     body_line: int
     problems: tuple[Problem, ...] = field(default=())
     digest: str = ""  # SHA-256 of the file's bytes
+    # the text of each value YAML reads as true or false ("nein" is text, "no" is False):
+    # a label's value is shown as written, not as "False"
+    written: dict[KeyPath, str] = field(default_factory=dict)
 
     def line(self, *key: Any) -> int:
         """The line of a key path, or of its nearest parent; 1 for the opening ``---``."""
@@ -79,6 +82,7 @@ class _Reader:
         self.loader, self.offset = loader, offset
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[tuple[int, str]] = []
+        self.written: dict[KeyPath, str] = {}  # of values read as true or false
         self._seen: set[int] = set()
 
     def value(self, node: yaml.Node, key: KeyPath, line: int) -> Any:
@@ -99,6 +103,8 @@ class _Reader:
             if node.tag == _FLOAT:
                 value = WrittenFloat(value)
                 value.written = node.value
+            elif isinstance(value, bool):
+                self.written[key] = node.value
             return value
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             what = "impossible date" if node.tag.endswith(":timestamp") else "unreadable value"
@@ -122,8 +128,10 @@ class _Reader:
         return result
 
 
-def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tuple[int, str]]]:
-    """YAML text to data, key lines (1-based, shifted by ``offset``) and problems."""
+def parse_yaml(text: str, offset: int
+               ) -> tuple[Any, dict[KeyPath, int], list[tuple[int, str]], dict[KeyPath, str]]:
+    """YAML text to data, key lines (1-based, shifted by ``offset``), problems, and the
+    text of each value read as true or false."""
     loader = _Loader(text)
     reader = _Reader(loader, offset + 1)
     try:
@@ -132,19 +140,19 @@ def parse_yaml(text: str, offset: int) -> tuple[Any, dict[KeyPath, int], list[tu
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + offset + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return {}, {}, [(line, f"broken YAML: {exc.reason} (U+{code:04X})")]
+        return {}, {}, [(line, f"broken YAML: {exc.reason} (U+{code:04X})")], {}
     except _AliasRefused as exc:
         return {}, {}, [(exc.line, "YAML anchors and aliases (& and *) are not allowed in "
-                         "front matter")]
+                         "front matter")], {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset + 1 if mark else offset
-        return {}, {}, [(line, f"broken YAML: {exc.problem or exc.context}")]
+        return {}, {}, [(line, f"broken YAML: {exc.problem or exc.context}")], {}
     except (yaml.YAMLError, RecursionError) as exc:
-        return {}, {}, [(offset, f"broken YAML: {type(exc).__name__}")]
+        return {}, {}, [(offset, f"broken YAML: {type(exc).__name__}")], {}
     finally:
         loader.dispose()
-    return data, reader.lines, reader.problems
+    return data, reader.lines, reader.problems, reader.written
 
 
 # Invisible characters that text copied from PDFs, Word and web pages keeps inside words:
@@ -203,7 +211,7 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     _, fm_text, body = parts
     fm_start = text.index(fm_text, 3)
     offset = text.count("\n", 0, fm_start)
-    meta, lines, found = parse_yaml(fm_text, offset)
+    meta, lines, found, written = parse_yaml(fm_text, offset)
     lines[()] = 1  # a missing key is reported at the opening ---
     problems = [Problem(shown, line, message) for line, message in found]
     if not isinstance(meta, dict):
@@ -220,7 +228,8 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
             shown, line, f"control character U+{ord(control[0]):04X} in the text (of "
             f"{count} in all), which web pages and feeds cannot hold: removed (a line or page "
             "break from Word or a PDF: a space)"))
-    return RawDocument(path, shown, meta, lines, body, body_line, tuple(problems), digest)
+    return RawDocument(path, shown, meta, lines, body, body_line, tuple(problems), digest,
+                       written)
 
 
 # Characters that HTML and XML do not allow (feeds with them are not read at all): C0 and

@@ -521,7 +521,8 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if not name:
             fields.error((key, label), f"'{key}' has a value without a label")
             continue
-        pairs.append((name, fields.rendered(_shown(value), fields.doc.line(key, label),
+        shown = fields.doc.written.get((key, label)) if isinstance(value, bool) else None
+        pairs.append((name, fields.rendered(shown or _shown(value), fields.doc.line(key, label),
                                             in_value=(key, label), inline=True)))
     return tuple(pairs)
 

@@ -196,6 +196,21 @@ def test_every_field_of_the_format_is_shown(site: Site, capsys):
     assert "2021/1 Alles drin" in text_of(site.page("beschluesse/2020-1/"))  # Bezogen von
 
 
+def test_a_detail_or_finance_value_yaml_reads_as_true_or_false_is_shown_as_written(
+        site: Site, capsys):
+    """YAML 1.1 reads yes, no, on, off as true and false: "Klimarelevant: no" was shown
+    as "False" on the page and in the export."""
+    site.simple("a", "2021/1", extra="details: {Klimarelevant: no, Anhörung: yes}\n"
+                "finance: {Haushaltsmittel vorhanden: off}\n")
+    assert site.run("build", capsys=capsys).code == 0
+    facts = text_of(site.page("beschluesse/2021-1/"))
+    assert "Klimarelevant no" in facts and "Anhörung yes" in facts
+    assert "Haushaltsmittel vorhanden off" in facts
+    assert "True" not in facts and "False" not in facts
+    details = json.loads((site.public / "api/beschluesse/2021-1.json").read_text())["details"]
+    assert [d["html"] for d in details] == ["no", "yes"]
+
+
 def test_two_builds_are_byte_identical(example_site: Site, tmp_path):
     copy = tmp_path / "again"
     shutil.copytree(example_site.root, copy, ignore=shutil.ignore_patterns("public", ".public.*"))
