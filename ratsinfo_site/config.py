@@ -69,7 +69,10 @@ class SiteConfig:
 
 
 def _line_of(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    # a key = value, or a table [key] (a section that site.toml has none of); not "\s*"
+    # before it, which took the blank lines above it in (the line of the first of them)
+    match = re.search(rf"^[ \t]*(?:{re.escape(key)}[ \t]*=|\[+[ \t]*{re.escape(key)}[ \t]*\])",
+                      text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 

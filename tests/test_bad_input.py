@@ -530,6 +530,13 @@ CASES: dict[str, Case] = {
         {"site.toml": 'base_url = "https://exa mple.org/archiv/"\n'},
         "site.toml:1: base_url 'https://exa mple.org/archiv/' is not an address such as "
         "'https://example.org/archiv/' or a path such as '/archiv/'"),
+    "a table in site.toml": warns(
+        {"site.toml": 'title = "Archiv"\n\n[search]\nlanguage = "de"\n', BAD: paper()},
+        "site.toml:3: warning: unknown key 'search' (ignored)"),
+    "a site.toml key after blank lines": error(
+        {"site.toml": '# Archiv\ntitle = "Archiv"\n\n\nbase_url = "ftp://example.org/"\n'},
+        "site.toml:5: base_url 'ftp://example.org/' is not an address such as "
+        "'https://example.org/archiv/' or a path such as '/archiv/'"),
     "base_url of another scheme": error(
         {"site.toml": 'base_url = "javascript:alert(1)"\n'},
         "site.toml:1: base_url 'javascript:alert(1)' is not an address such as "
