@@ -121,7 +121,8 @@ def _address_problem(key: str, value: str) -> str | None:
 
 
 _HOST_LIKE = re.compile(r"[^/:]+\.[^\W\d_]{2,}(?::\d+)?(?:/|$)")  # "stadt.github.io/…"
-_NETLOC = re.compile(r"[^\s/?#@:]+(?::\d{1,5})?")
+# A host name holds none of the characters an address must escape ("<>`{}|\\^ and the quote)
+_NETLOC = re.compile(r"[^\s/?#@:\"<>`{}|\\^]+(?::\d{1,5})?")
 
 
 def _base_url_problem(value: str) -> str | None:

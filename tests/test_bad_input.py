@@ -537,6 +537,10 @@ CASES: dict[str, Case] = {
         {"site.toml": '# Archiv\ntitle = "Archiv"\n\n\nbase_url = "ftp://example.org/"\n'},
         "site.toml:5: base_url 'ftp://example.org/' is not an address such as "
         "'https://example.org/archiv/' or a path such as '/archiv/'"),
+    "base_url with a quote and angle brackets in its host": error(
+        {"site.toml": 'base_url = "https://exa\\"mple.org<x>/archiv/"\n'},
+        "site.toml:1: base_url 'https://exa\"mple.org<x>/archiv/' is not an address such as "
+        "'https://example.org/archiv/' or a path such as '/archiv/'"),
     "base_url of another scheme": error(
         {"site.toml": 'base_url = "javascript:alert(1)"\n'},
         "site.toml:1: base_url 'javascript:alert(1)' is not an address such as "
