@@ -126,6 +126,31 @@ def _check_html(text: str) -> None:
                              text.count("\n", 0, first) + 1)
 
 
+# Python-Markdown's heading and rule processors take one line of a block (lines without a
+# blank one between) and put the rest back, which the next line's processors scan again
+# (the table's splits it whole): a block of 8,000 rules ("***") took 3.6 s, the 250,000 of
+# a 1 MB text about an hour. The work is that of their count times the block's lines.
+MAX_BLOCK_WORK = 20_000_000  # about a second at most
+_LINE_TAKEN = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|=+[ \t]*$)",
+                         re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _check_blocks(text: str) -> None:
+    taken = len(_LINE_TAKEN.findall(text))
+    if taken * (text.count("\n") + 1) <= MAX_BLOCK_WORK:  # most texts: no block can be
+        return
+    start = 0
+    for block in _BLANK_LINE.split(text):
+        count, lines = len(_LINE_TAKEN.findall(block)), block.strip("\n").count("\n") + 1
+        if count * lines > MAX_BLOCK_WORK:
+            first = text.find(block, start)
+            raise TooComplex(f"{count:,} headings or rules among {lines:,} lines without a "
+                             "blank line, more than Markdown can render in reasonable time: "
+                             "put blank lines between them", text.count("\n", 0, first) + 1)
+        start += len(block)
+
+
 def _check_nesting(text: str) -> None:
     for lead in _DEEP_LEAD.finditer(f"\n{text}"):  # a match starts where its line does
         indent, marks = _MARK.subn("", lead[0][1:])
@@ -295,6 +320,7 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         return Markup(plain)
     _check_nesting(text)
     _check_html(text)
+    _check_blocks(text)
     md, footnotes = _converter(bool(_HEADING.search(text)))
     separator = f"-{notes}-" if notes else "-"
     footnotes.setConfig("SEPARATOR", separator)

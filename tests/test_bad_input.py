@@ -168,6 +168,17 @@ CASES: dict[str, Case] = {
         "content/pages/impressum.md:5: a paragraph has 5,000 of the marks [ ` < * _, "
         "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
         "reasonable time (at most 1,000): split it into shorter ones"),
+    "100,000 rules without a blank line": error(
+        {BAD: paper(body="Einleitung.\n\n" + "***\n" * 100_000)},
+        f"{BAD}:10: 100,000 headings or rules among 100,000 lines without a blank line, more "
+        "than Markdown can render in reasonable time: put blank lines between them"),
+    "20,000 underlined headings without a blank line": error(
+        {BAD: paper(body="Einleitung.\n\n" + "Abschnitt\n=========\n" * 20_000)},
+        f"{BAD}:10: 20,000 headings or rules among 40,000 lines without a blank line, more "
+        "than Markdown can render in reasonable time: put blank lines between them"),
+    "500 headings without a blank line between": harmless(
+        {BAD: paper(body="".join(f"## Abschnitt {i}\nText {i}.\n" for i in range(500)))},
+        ("beschluesse/2021-1/", "Abschnitt 499")),
     "lists nested 8 levels, a paragraph of 300 links": harmless(
         {BAD: paper(body="".join("    " * i + f"- Ebene {i}\n" for i in range(8)) + "\n"
                     + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
