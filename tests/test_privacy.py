@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,20 @@ def test_build_and_check_warn_with_path_and_line_and_still_build(site: Site, cap
             "'Hauptstraße 12') in public text: private persons must not be named; if it is an " \
             "official address, add it to privacy_allow in site.toml" in run.err.splitlines()
     assert (site.public / "beschluesse" / "2021-1" / "index.html").is_file()
+
+
+def test_a_long_word_before_an_at_sign_is_checked_in_seconds(site: Site, capsys):
+    """Each position of a long word was scanned to its end for an "@": a body of one word
+    of 200,000 letters and an "@" took two minutes to check, of 1 MB most of an hour."""
+    site.write("content/resolutions/r.md", "---\nreference: \"2021/1\"\ntitle: Lang\n"
+               "date: 2021-01-01\npublic: true\n---\n\n" + "a" * 200_000 + "@ und "
+               + "b." * 100_000 + "\n\nKontakt: max.muster@web.de\n")
+    started = time.monotonic()
+    run = site.run("check", capsys=capsys)
+    assert run.code == 0, run.err
+    assert time.monotonic() - started < 30
+    assert "content/resolutions/r.md:10: warning: looks like personal data (e-mail address " \
+        "'max.muster@web.de')" in run.err
 
 
 def test_privacy_allow_in_site_toml_silences_official_addresses(site: Site, capsys):
