@@ -21,9 +21,13 @@ def link_or_copy(source: Path, target: Path, symbolic: bool = False) -> None:
         shutil.copyfile(source, target)
 
 
-# What an unreadable, foreign or half-written pickle raises: the cache is then not used.
-_UNPICKLING = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-               AttributeError, ImportError)
+# What an unreadable, foreign, half-written or damaged pickle raises: the cache is then not
+# used. Any error: random bytes unpickle to anything (MemoryError for a huge length,
+# KeyError for an unknown memo, IndexError, OverflowError, …).
+_UNPICKLING = (Exception,)
+# The first bytes of a cache file: other bytes (a damaged file) are not unpickled at all,
+# where CPython's unpickler may print an error of its own for them, even one caught.
+_MAGIC = b"ratsinfo-cache\n"
 
 
 def read_cache(path: Path, key: str) -> Any | None:
@@ -33,6 +37,8 @@ def read_cache(path: Path, key: str) -> Any | None:
     """
     try:
         with open(path, "rb") as handle:
+            if handle.read(len(_MAGIC)) != _MAGIC:
+                return None
             return pickle.load(handle) if pickle.load(handle) == key else None
     except _UNPICKLING:
         return None
@@ -42,7 +48,7 @@ def holds_key(path: Path, key: str) -> bool:
     """Whether ``path`` holds what ``write_cache`` stored under ``key`` (only the key read)."""
     try:
         with open(path, "rb") as handle:
-            return bool(pickle.load(handle) == key)
+            return handle.read(len(_MAGIC)) == _MAGIC and bool(pickle.load(handle) == key)
     except _UNPICKLING:
         return False
 
@@ -52,6 +58,7 @@ def write_cache(path: Path, key: str, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with open(tmp, "wb") as handle:
+        handle.write(_MAGIC)
         pickle.dump(key, handle)
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)

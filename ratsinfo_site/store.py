@@ -85,7 +85,11 @@ class TextStore:
         name = hashlib.sha256(f"{self.salt}:{digest}".encode()).hexdigest()[:40]
         path = self.folder / f"{name}.txt"
         data = [str(text).encode("utf-8") for text in texts]
-        if not path.is_file():
+        try:  # a file cut short or overwritten (a damaged cache) is written again
+            whole = path.stat().st_size == sum(map(len, data))
+        except OSError:
+            whole = False
+        if not whole:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(b"".join(data))

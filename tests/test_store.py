@@ -87,3 +87,29 @@ def test_a_rebuild_after_one_edit_rewrites_only_the_cache_file_that_holds_it(tmp
     assert not any(key.endswith("2022-9-999.md") for key in keys)  # its entry is gone
     assert "Nachtrag" in str(next(r for r in archive.resolutions
                                   if r.reference == "2022/7/072").text)
+
+
+def test_a_damaged_cache_is_built_past_without_a_traceback(tmp_path: Path, capsys):
+    """Random bytes in the cache's files (a disk fault, a broken CI cache) raised
+    MemoryError from the record cache, a traceback; a damaged text file was taken as the
+    text of a page ("template error ... UnicodeDecodeError") until --no-cache."""
+    from ratsinfo_site.cli import main
+    site = copy_example(tmp_path / "site")
+    root = site.root
+    edited = root / "content/resolutions/2021/2021-7-014.md"
+    with contextlib.chdir(root):
+        assert main(["build", "--quiet"]) == 0
+        fresh = (root / "public/beschluesse/2021-7-015/index.html").read_bytes()
+        # a pickle op that claims 2**60 bytes (MemoryError), then what a broken file holds
+        for n, path in enumerate(p for p in sorted((root / CACHE).rglob("*"))
+                                 if p.is_file() and p.name != "build.lock"):
+            path.write_bytes(b"\x80\x04\x8e" + b"\xff" * 7 + b"\x0f" if n % 2 else
+                             bytes(range(256))[n % 200:])
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nNachtrag.\n",
+                          encoding="utf-8")
+        capsys.readouterr()
+        assert main(["build", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert "Nachtrag" in (root / "public/beschluesse/2021-7-014/index.html").read_text("utf-8")
+    assert (root / "public/beschluesse/2021-7-015/index.html").read_bytes() == fresh
