@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -550,17 +552,37 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
             continue
         title = fields.value((*path, "title"), _text, where=raw) or Path(file).name
         source = (files_dir / file).resolve()
+        if not source.is_file():
+            source = _spelled_on_disk(files_dir, file).resolve()
         if not source.is_relative_to(base) or Path(file).is_absolute():
             fields.error((*path, "file"), f"attachment '{file}' is outside content/files/")
         elif not source.is_file():
             fields.error((*path, "file"), f"attachment '{file}' not found in content/files/")
         else:
-            rel = source.relative_to(base).as_posix()
+            rel = unicodedata.normalize("NFC", source.relative_to(base).as_posix())
             stat = source.stat()
             with open(source, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
             found.append(Attachment(title, rel, source, stat.st_size, digest))
     return tuple(found)
+
+
+def _spelled_on_disk(folder: Path, file: str) -> Path:
+    """``folder / file`` as the file system spells it where only the Unicode form of a
+    name differs (copied from a Mac, "Ü" is "U" and a combining mark; front matter is read
+    composed, see load.as_read); else as given."""
+    path = folder
+    for part in Path(file).parts:
+        if not (path / part).exists():
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                with os.scandir(path) as entries:
+                    part = next((e.name for e in entries
+                                 if unicodedata.normalize("NFC", e.name) == wanted), part)
+            except OSError:  # not a folder: the file is not found
+                pass
+        path = path / part
+    return path
 
 
 def _signature(fields: _Fields) -> Signature | None:

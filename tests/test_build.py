@@ -105,6 +105,21 @@ def test_attachments_are_published_only_when_a_public_resolution_lists_them(
             (example_site.root / "content" / "files" / file).read_bytes()
 
 
+def test_an_attachment_named_on_disk_in_decomposed_unicode_is_found_and_linked(
+        site: Site, capsys):
+    """A file copied from a Mac spells "Ü" as "U" and a combining mark (NFD), front matter
+    is read composed (NFC): the file, there for the eye, was 'not found in content/files/'."""
+    import unicodedata
+    name = "Übersicht der Maßnahmen.pdf"
+    site.write(f"content/files/2021/{unicodedata.normalize('NFD', name)}", b"%PDF-1.4 plan")
+    site.simple("r", "2021/1", extra=f'attachments:\n  - {{title: Plan, file: "2021/{name}"}}\n')
+    run = site.run("build", capsys=capsys)
+    assert run.code == 0, run.err
+    assert 'href="/dateien/2021/%C3%9Cbersicht%20der%20Ma%C3%9Fnahmen.pdf"' in \
+        site.page("beschluesse/2021-1/")
+    assert (site.public / "dateien" / "2021" / name).read_bytes() == b"%PDF-1.4 plan"
+
+
 @pytest.mark.browser
 def test_an_attachment_whose_name_holds_url_characters_is_linked_to_itself(
         page, site: Site, capsys):
