@@ -23,7 +23,14 @@ from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest
 from ratsinfo_site.links import broken_links
 from ratsinfo_site.oparl_export import oparl_files
-from ratsinfo_site.pages import CONTENT_LANGUAGE, Page, build_pages, index_parts, text_pages
+from ratsinfo_site.pages import (
+    CONTENT_LANGUAGE,
+    Page,
+    build_pages,
+    index_parts,
+    text_page_problems,
+    text_pages,
+)
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, long_lived, memory_mb, pmap, workers
 from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
@@ -70,7 +77,7 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"], failed)
     problems = [*config.warnings, *unread, *problems, *found,
-                *layout_problems(config, catalogue(config.language)),
+                *layout_problems(config, catalogue(config.language)), *text_page_problems(config),
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]

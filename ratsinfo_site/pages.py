@@ -299,11 +299,13 @@ def _text_file(site: SiteConfig, key: str, name: str) -> Path | None:
 
 def _read_text_page(path: Path, site: SiteConfig) -> tuple[str, Markup]:
     """A Markdown page's heading (from a first line ``# Title``, else "") and its HTML."""
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BuildError([Problem(show_path(path, site.root), 1,
-                                  "not UTF-8: save it as UTF-8")]) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # as a content file's (see load.read_document)
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BuildError([Problem(show_path(path, site.root), line, f"not UTF-8 (byte "
+                                  f"0x{data[exc.start]:02x}); save the file as UTF-8")]) from None
     # As a content file's text (see load.read_document): with old Mac line ends (CR) the
     # whole text was the heading, and control characters made the page invalid HTML.
     text = as_value(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -373,7 +375,25 @@ def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
 
 
 def text_pages(site: SiteConfig) -> list[tuple[str, Path, str, Markup]]:
-    """The text pages a site has, read: (key, file, heading, HTML); BuildError for one
-    that cannot be read or rendered."""
-    return [(key, path, *_read_text_page(path, site)) for key, name in TEXT_PAGES
-            if (path := _text_file(site, key, name))]
+    """The text pages a site has, read: (key, file, heading, HTML); BuildError for those
+    that cannot be read or rendered, all of them."""
+    pages, problems = [], []
+    for key, name in TEXT_PAGES:
+        if path := _text_file(site, key, name):
+            try:
+                pages.append((key, path, *_read_text_page(path, site)))
+            except BuildError as e:
+                problems += e.problems
+    if problems:
+        raise BuildError(problems)
+    return pages
+
+
+def text_page_problems(site: SiteConfig) -> list[Problem]:
+    """What is wrong in the text pages, reported with the content's problems: else a
+    broken imprint showed only once the content had none."""
+    try:
+        text_pages(site)
+    except BuildError as e:
+        return list(e.problems)
+    return []

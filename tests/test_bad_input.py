@@ -179,6 +179,15 @@ CASES: dict[str, Case] = {
     "500 headings without a blank line between": harmless(
         {BAD: paper(body="".join(f"## Abschnitt {i}\nText {i}.\n" for i in range(500)))},
         ("beschluesse/2021-1/", "Abschnitt 499")),
+    "two broken text pages beside a broken paper": error(
+        {"content/pages/impressum.md": "# Impressum\n\nAnschrift.\n\n" + "[a" * 5000 + "\n",
+         "content/pages/datenschutz.md": b"# Datenschutz\n\nKeine Cookies.\nGr\xfc\xdfe\n",
+         BAD: paper(FRONT.replace("true", "ja"))},
+        f"{BAD}:5: 'public' must be true or false, not 'ja'",
+        "content/pages/datenschutz.md:4: not UTF-8 (byte 0xfc); save the file as UTF-8",
+        "content/pages/impressum.md:5: a paragraph has 5,000 of the marks [ ` < * _, "
+        "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
+        "reasonable time (at most 1,000): split it into shorter ones"),
     "lists nested 8 levels, a paragraph of 300 links": harmless(
         {BAD: paper(body="".join("    " * i + f"- Ebene {i}\n" for i in range(8)) + "\n"
                     + " ".join(f"[Anlage {i}](https://example.org/{i})" for i in range(300))
