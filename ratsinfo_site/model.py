@@ -390,6 +390,9 @@ class _Fields:
         """A list of texts (topics, related, aliases); one text with commas is likely
         meant as several."""
         single = self.doc.meta.get(path[-1])
+        if isinstance(single, dict):  # one message, not also one for its items as texts
+            self.error(path, f"'{path[-1]}' must be a list")
+            return ()
         if isinstance(single, str) and "," in single:
             listed = ", ".join(part.strip() for part in single.split(","))
             self.warn(path, f"'{path[-1]}' is one text with a comma: for several, write a "
@@ -636,9 +639,6 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         body=body, text=doc.body, lead=lead, digest=doc.digest, links=tuple(f.links),
         topics_line=doc.line("topics"),
     )
-    for check in ("related", "aliases", "topics"):
-        if meta.get(check) is not None and not isinstance(meta[check], list | str):
-            f.error((check,), f"'{check}' must be a list")
     ok = not any(not p.warning for p in f.problems)
     return (record if ok else None), f.problems
 

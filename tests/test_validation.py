@@ -126,6 +126,23 @@ def test_bad_front_matter_is_reported_with_path_and_line(built: Site, capsys, na
     fails_with(built, capsys, expected)
 
 
+ONE = 'reference: "2021/1"\ntitle: "T"\ndate: 2021-01-01\npublic: true\n'  # lines 2 to 5
+
+
+@pytest.mark.parametrize("front, expected", [
+    (ONE + "topics: {Soziales: Integration}\n",
+     "content/resolutions/bad.md:6: 'topics' must be a list"),
+    (ONE + "related: 2020\n", "content/resolutions/bad.md:6: 'related' must be text: YAML "
+     "reads 2020 as a number; quote it"),
+])
+def test_one_mistake_in_front_matter_is_one_message(built: Site, capsys, front: str,
+                                                     expected: str):
+    """A mapping for a list was reported twice ("must be text" and "must be a list")."""
+    built.write("content/resolutions/bad.md", f"---\n{front}---\n\nText.\n")
+    err = fails_with(built, capsys, expected)
+    assert [line for line in err.splitlines() if line.startswith("content/")] == [expected]
+
+
 def test_file_that_is_not_utf8_is_named_with_its_line(built: Site, capsys):
     built.write("content/resolutions/bad.md",
                 "---\nreference: \"2021/1\"\ntitle: \"Gr\xfcn\"\n".encode("latin-1"))
