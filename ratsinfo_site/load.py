@@ -65,6 +65,7 @@ _INT = "tag:yaml.org,2002:int"
 # such a value is kept as written, never silently another number (a TOP, a vote count).
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"  # "<<:", which the format does not have
 
 
 class WrittenFloat(float):
@@ -117,8 +118,14 @@ class _Reader:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + self.offset
+            if key_node.tag == _MERGE:  # else an unreadable value and an unknown key
+                self.problems.append((line, "merge keys ('<<') are not part of the format: "
+                                      "write out the keys meant"))
+                continue
             name = self.value(key_node, (*key, "\0key"), line)
             self.lines.pop((*key, "\0key"), None)
+            if name is UNPARSED:  # its problem is reported
+                continue
             if isinstance(name, list | dict):
                 name = str(name)
             if name in result:

@@ -134,10 +134,15 @@ ONE = 'reference: "2021/1"\ntitle: "T"\ndate: 2021-01-01\npublic: true\n'  # lin
      "content/resolutions/bad.md:6: 'topics' must be a list"),
     (ONE + "related: 2020\n", "content/resolutions/bad.md:6: 'related' must be text: YAML "
      "reads 2020 as a number; quote it"),
+    (ONE + "details:\n  <<: {Klimarelevanz: keine}\n", "content/resolutions/bad.md:7: "
+     "merge keys ('<<') are not part of the format: write out the keys meant"),
+    (ONE + "<<: {submitter: Landrat}\n", "content/resolutions/bad.md:6: merge keys ('<<') "
+     "are not part of the format: write out the keys meant"),
 ])
 def test_one_mistake_in_front_matter_is_one_message(built: Site, capsys, front: str,
                                                      expected: str):
-    """A mapping for a list was reported twice ("must be text" and "must be a list")."""
+    """A mapping for a list was reported twice ("must be text" and "must be a list"), a
+    merge key as an unreadable value and as the unknown key '<unparsed>'."""
     built.write("content/resolutions/bad.md", f"---\n{front}---\n\nText.\n")
     err = fails_with(built, capsys, expected)
     assert [line for line in err.splitlines() if line.startswith("content/")] == [expected]
