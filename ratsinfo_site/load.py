@@ -45,6 +45,8 @@ class RawDocument:
     # the text of each value YAML reads as true or false ("nein" is text, "no" is False):
     # a label's value is shown as written, not as "False"
     written: dict[KeyPath, str] = field(default_factory=dict)
+    # the same of each key, by the key's path: a label "yes" is shown so, not as "True"
+    written_keys: dict[KeyPath, str] = field(default_factory=dict)
 
     def line(self, *key: Any) -> int:
         """The line of a key path, or of its nearest parent; 1 for the opening ``---``."""
@@ -84,6 +86,7 @@ class _Reader:
         self.lines: dict[KeyPath, int] = {}
         self.problems: list[tuple[int, str]] = []
         self.written: dict[KeyPath, str] = {}  # of values read as true or false
+        self.written_keys: dict[KeyPath, str] = {}  # of keys read as true or false
         self._seen: set[int] = set()
 
     def value(self, node: yaml.Node, key: KeyPath, line: int) -> Any:
@@ -116,6 +119,7 @@ class _Reader:
 
     def mapping(self, node: yaml.MappingNode, key: KeyPath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        spelled: dict[Any, tuple[str, int]] = {}  # each key as first written, and its line
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + self.offset
             if key_node.tag == _MERGE:  # else an unreadable value and an unknown key
@@ -124,21 +128,30 @@ class _Reader:
                 continue
             name = self.value(key_node, (*key, "\0key"), line)
             self.lines.pop((*key, "\0key"), None)
+            written = self.written.pop((*key, "\0key"), None)
             if name is UNPARSED:  # its problem is reported
                 continue
             if isinstance(name, list | dict):
                 name = str(name)
-            if name in result:
-                self.problems.append((line, f"'{name}' appears twice"))
+            text = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(name)
+            if name in spelled:  # 1 and true, yes and on are one key to YAML
+                first, first_line = spelled[name]
+                self.problems.append((line, f"'{text}' appears twice" if text == first else
+                                      f"'{text}' is the same key to YAML as '{first}' (line "
+                                      f"{first_line}): quote both to keep them apart"))
+            else:
+                spelled[name] = text, line
+            if written is not None:
+                self.written_keys[(*key, name)] = written
             self.lines[(*key, name)] = line
             result[name] = self.value(value_node, (*key, name), line)
         return result
 
 
-def parse_yaml(text: str, offset: int
-               ) -> tuple[Any, dict[KeyPath, int], list[tuple[int, str]], dict[KeyPath, str]]:
+def parse_yaml(text: str, offset: int) -> tuple[
+        Any, dict[KeyPath, int], list[tuple[int, str]], dict[KeyPath, str], dict[KeyPath, str]]:
     """YAML text to data, key lines (1-based, shifted by ``offset``), problems, and the
-    text of each value read as true or false."""
+    text of each value and of each key read as true or false."""
     loader = _Loader(text)
     reader = _Reader(loader, offset + 1)
     try:
@@ -147,19 +160,19 @@ def parse_yaml(text: str, offset: int
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + offset + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return {}, {}, [(line, f"broken YAML: {exc.reason} (U+{code:04X})")], {}
+        return {}, {}, [(line, f"broken YAML: {exc.reason} (U+{code:04X})")], {}, {}
     except _AliasRefused as exc:
         return {}, {}, [(exc.line, "YAML anchors and aliases (& and *) are not allowed in "
-                         "front matter")], {}
+                         "front matter")], {}, {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset + 1 if mark else offset
-        return {}, {}, [(line, f"broken YAML: {exc.problem or exc.context}")], {}
+        return {}, {}, [(line, f"broken YAML: {exc.problem or exc.context}")], {}, {}
     except (yaml.YAMLError, RecursionError) as exc:
-        return {}, {}, [(offset, f"broken YAML: {type(exc).__name__}")], {}
+        return {}, {}, [(offset, f"broken YAML: {type(exc).__name__}")], {}, {}
     finally:
         loader.dispose()
-    return data, reader.lines, reader.problems, reader.written
+    return data, reader.lines, reader.problems, reader.written, reader.written_keys
 
 
 # Invisible characters that text copied from PDFs, Word and web pages keeps inside words:
@@ -218,7 +231,7 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
     _, fm_text, body = parts
     fm_start = text.index(fm_text, 3)
     offset = text.count("\n", 0, fm_start)
-    meta, lines, found, written = parse_yaml(fm_text, offset)
+    meta, lines, found, written, written_keys = parse_yaml(fm_text, offset)
     lines[()] = 1  # a missing key is reported at the opening ---
     problems = [Problem(shown, line, message) for line, message in found]
     if not isinstance(meta, dict):
@@ -236,7 +249,7 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
             f"{count} in all), which web pages and feeds cannot hold: removed (a line or page "
             "break from Word or a PDF: a space)"))
     return RawDocument(path, shown, meta, lines, body, body_line, tuple(problems), digest,
-                       written)
+                       written, written_keys)
 
 
 # Characters that HTML and XML do not allow (feeds with them are not read at all): C0 and

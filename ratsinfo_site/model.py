@@ -522,7 +522,7 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if isinstance(value, dict | list):
             fields.error((key, label), f"'{key}.{label}' must be a single value")
             continue
-        name = _shown(label).strip()
+        name = _shown(fields.doc.written_keys.get((key, label), label)).strip()  # yes, not True
         if not name:
             fields.error((key, label), f"'{key}' has a value without a label")
             continue

@@ -226,6 +226,21 @@ def test_a_detail_or_finance_value_yaml_reads_as_true_or_false_is_shown_as_writt
     assert [d["html"] for d in details] == ["no", "yes"]
 
 
+def test_a_detail_or_finance_label_yaml_reads_as_true_or_false_is_shown_as_written(
+        site: Site, capsys):
+    """YAML 1.1 reads yes, no, on, off as true and false, as a label too: "Yes: einstimmig"
+    was shown as "True" on the page and in the export."""
+    site.simple("a", "2021/1", extra="details: {Yes: einstimmig, off: 'außer Betrieb'}\n"
+                "finance: {no: keine Kosten}\n")
+    assert site.run("build", capsys=capsys).code == 0
+    facts = text_of(site.page("beschluesse/2021-1/"))
+    assert "Yes einstimmig" in facts and "off außer Betrieb" in facts
+    assert "no keine Kosten" in facts
+    assert "True" not in facts and "False" not in facts
+    details = json.loads((site.public / "api/beschluesse/2021-1.json").read_text())["details"]
+    assert [d["label"] for d in details] == ["Yes", "off"]
+
+
 def test_two_builds_are_byte_identical(example_site: Site, tmp_path):
     copy = tmp_path / "again"
     shutil.copytree(example_site.root, copy, ignore=shutil.ignore_patterns("public", ".public.*"))

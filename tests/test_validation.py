@@ -148,6 +148,18 @@ def test_one_mistake_in_front_matter_is_one_message(built: Site, capsys, front: 
     assert [line for line in err.splitlines() if line.startswith("content/")] == [expected]
 
 
+def test_labels_yaml_reads_as_one_key_are_named_as_written(built: Site, capsys):
+    """YAML reads 1 and true (or yes and on) as the same key: reported as "'True' appears
+    twice", a label the file does not have."""
+    built.write("content/resolutions/bad.md", f"---\n{ONE}details:\n  1: eins\n  true: wahr\n"
+                "  Anhörung: ja\n  Anhörung: nein\n---\n\nText.\n")
+    err = fails_with(built, capsys)
+    assert [line for line in err.splitlines() if line.startswith("content/")] == [
+        "content/resolutions/bad.md:8: 'true' is the same key to YAML as '1' (line 7): quote "
+        "both to keep them apart",
+        "content/resolutions/bad.md:10: 'Anhörung' appears twice"]
+
+
 def test_file_that_is_not_utf8_is_named_with_its_line(built: Site, capsys):
     built.write("content/resolutions/bad.md",
                 "---\nreference: \"2021/1\"\ntitle: \"Gr\xfcn\"\n".encode("latin-1"))
