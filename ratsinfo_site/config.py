@@ -24,6 +24,8 @@ KNOWN_KEYS = STATEMENT_KEYS | {
     "privacy_allow",
 }
 LIST_KEYS = {"privacy_allow"}  # lists of strings; every other key is one string
+FLAGS = {"content_dir": "--content", "layouts_dir": "--layouts", "output_dir": "--out",
+         "base_url": "--base-url"}  # the command-line flags that override a key
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,14 @@ class SiteConfig:
     privacy_url: str = ""
     sign_language_url: str = ""  # a video in German Sign Language (DGS)
     warnings: tuple[Problem, ...] = ()
+    # where each setting was given: (site.toml as named, its line), or (its flag, 1); not
+    # in the repr, which the cache compares (a comment added in site.toml changes nothing)
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict, repr=False,
+                                                compare=False)
+
+    def origin(self, key: str) -> tuple[str, int]:
+        """Where the setting ``key`` was given, for a problem with it: file and line."""
+        return self.origins.get(key, ("site.toml", 1))
 
     @property
     def base_path(self) -> str:
@@ -69,10 +79,11 @@ class SiteConfig:
 
 
 def _line_of(text: str, key: str) -> int:
-    # a key = value, or a table [key] (a section that site.toml has none of); not "\s*"
-    # before it, which took the blank lines above it in (the line of the first of them)
-    match = re.search(rf"^[ \t]*(?:{re.escape(key)}[ \t]*=|\[+[ \t]*{re.escape(key)}[ \t]*\])",
-                      text, re.MULTILINE)
+    # a key = value, or a table [key] (a section that site.toml has none of), the key
+    # maybe quoted ("title" = …) or dotted (title.de = …, [title.de]); not "\s*" before
+    # it, which took the blank lines above it in (the line of the first of them)
+    name = rf"[\"']?{re.escape(key)}[\"']?[ \t]*"
+    match = re.search(rf"^[ \t]*(?:{name}[=.]|\[+[ \t]*{name}[\].])", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
@@ -194,7 +205,10 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
     settings = {k: v for k, v in values.items() if k in KNOWN_KEYS}
     settings.update({k: v for k, v in overrides.items() if v is not None and k in KNOWN_KEYS})
     settings.update({k: tuple(settings[k]) for k in LIST_KEYS if k in settings})
-    config = SiteConfig(root=root, warnings=tuple(problems))
+    origins = {key: (shown, _line_of(text, key)) for key in KNOWN_KEYS}
+    origins.update({key: (flag, 1) for key, flag in FLAGS.items()
+                    if overrides.get(key) is not None})
+    config = SiteConfig(root=root, warnings=tuple(problems), origins=origins)
     for key in ("content_dir", "layouts_dir", "output_dir"):
         if key in settings:
             settings[key] = root / Path(str(settings[key]))
@@ -203,16 +217,11 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
     # A link to the folder a web server serves: the build replaces that folder, not the link.
     settings["output_dir"] = settings["output_dir"].resolve()
     config = replace(config, **settings)
-
-    def where(key: str, flag: str) -> tuple[str, int]:
-        """Where a setting was given: its command-line flag, or its line in site.toml."""
-        return (flag, 1) if overrides.get(key) is not None else (shown, _line_of(text, key))
-
     if problem := _output_problem(config):
-        raise BuildError([Problem(*where("output_dir", "--out"), problem)])
+        raise BuildError([Problem(*config.origin("output_dir"), problem)])
     named = overrides.get("layouts_dir") is not None or "layouts_dir" in values
     if named and not config.layouts_dir.is_dir():  # the office's templates, left out unseen
-        raise BuildError([Problem(*where("layouts_dir", "--layouts"), "layouts folder not found")])
+        raise BuildError([Problem(*config.origin("layouts_dir"), "layouts folder not found")])
     return config
 
 

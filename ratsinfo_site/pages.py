@@ -343,12 +343,13 @@ def _contact(value: str) -> Link | None:
     return Link(value, value, external=True)
 
 
-def _site_text(text: str, key: str) -> Markup:
-    """One line of Markdown from site.toml; text Markdown cannot render is an error."""
+def _site_text(site: SiteConfig, text: str, key: str) -> Markup:
+    """One line of Markdown from site.toml; text Markdown cannot render is an error at
+    its key."""
     try:
         return render_inline(text)
     except TooComplex as e:
-        raise BuildError([Problem("site.toml", 1, f"'{key}': {e}")]) from None
+        raise BuildError([Problem(*site.origin(key), f"'{key}': {e}")]) from None
 
 
 def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
@@ -362,7 +363,7 @@ def statement_pages(site: SiteConfig, urls: Urls, t: Catalogue) -> list[Page]:
         checked=dt.date.fromisoformat(site.accessibility_checked)
         if site.accessibility_checked else None,
         contact=_contact(site.accessibility_contact), imprint=imprint,
-        enforcement=_site_text(site.enforcement_body or m["enforcement_default"],
+        enforcement=_site_text(site, site.enforcement_body or m["enforcement_default"],
                                "enforcement_body"),
         sign_language_url=site.sign_language_url)
     pages = [Page(urls.listing("accessibility"), "accessibility", m["accessibility_statement"],

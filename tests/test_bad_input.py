@@ -594,6 +594,16 @@ CASES: dict[str, Case] = {
         "site.toml:2: layouts folder not found"),
     "unknown key in site.toml": warns({"site.toml": 'titel = "Archiv"\n', BAD: paper()},
                                       "site.toml:1: warning: unknown key 'titel' (ignored)"),
+    "an enforcement_body Markdown cannot render": error(
+        {"site.toml": 'title = "Archiv"\nenforcement_body = "' + "a_" * 1001 + '"\n'},
+        "site.toml:2: 'enforcement_body': a paragraph has 1,001 of the marks [ ` < * _, "
+        "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
+        "reasonable time (at most 1,000): split it into shorter ones"),
+    "a site.toml key quoted or dotted": error(
+        {"site.toml": 'title = "Archiv"\n"language" = "fr"\nenforcement_body.de = "Stelle"\n',
+         BAD: paper()},
+        "site.toml:2: 'language' must be one of de, en",
+        "site.toml:3: 'enforcement_body' must be a string"),
 }
 
 
