@@ -391,10 +391,14 @@ def text_pages(site: SiteConfig) -> list[tuple[str, Path, str, Markup]]:
 
 
 def text_page_problems(site: SiteConfig) -> list[Problem]:
-    """What is wrong in the text pages, reported with the content's problems: else a
-    broken imprint showed only once the content had none."""
-    try:
-        text_pages(site)
-    except BuildError as e:
-        return list(e.problems)
-    return []
+    """What is wrong in the text pages and the statement's text (``enforcement_body``),
+    reported with the content's problems: else a broken imprint showed only once the
+    content had none."""
+    problems = []
+    for check in (lambda: text_pages(site),
+                  lambda: _site_text(site, site.enforcement_body, "enforcement_body")):
+        try:
+            check()
+        except BuildError as e:
+            problems += e.problems
+    return problems

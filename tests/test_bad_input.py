@@ -599,6 +599,13 @@ CASES: dict[str, Case] = {
         "site.toml:2: 'enforcement_body': a paragraph has 1,001 of the marks [ ` < * _, "
         "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
         "reasonable time (at most 1,000): split it into shorter ones"),
+    "the same beside a broken paper": error(
+        {"site.toml": 'title = "Archiv"\nenforcement_body = "' + "a_" * 1001 + '"\n',
+         BAD: paper(FRONT.replace("true", "ja"))},
+        f"{BAD}:5: 'public' must be true or false, not 'ja'",
+        "site.toml:2: 'enforcement_body': a paragraph has 1,001 of the marks [ ` < * _, "
+        "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
+        "reasonable time (at most 1,000): split it into shorter ones"),
     "a site.toml key quoted or dotted": error(
         {"site.toml": 'title = "Archiv"\n"language" = "fr"\nenforcement_body.de = "Stelle"\n',
          BAD: paper()},
