@@ -231,6 +231,11 @@ def _output_problem(config: SiteConfig) -> str | None:
     if config.output_dir.exists() and not config.output_dir.is_dir():
         return ("the output folder is a file, which a build would replace: choose a folder "
                 "of its own, such as 'public'")
+    above = next(path for path in config.output_dir.parents if path.exists())
+    if not above.is_dir():  # "notes.txt/public": no folder can be made there
+        name = above.relative_to(config.root) if above.is_relative_to(config.root) else above
+        return (f"the output folder lies under '{name}', which is a file, not a folder: "
+                "choose a folder of its own, such as 'public'")
     out = config.output_dir.resolve()
     for folder, what in ((config.root, "the site's folder"),
                          (config.content_dir, "the content folder"),

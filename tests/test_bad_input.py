@@ -729,6 +729,29 @@ def test_an_output_folder_that_is_a_file_is_an_error(tmp_path: Path, capsys):
     assert sorted(p.name for p in site.root.iterdir()) == ["content", "notes.txt", "site.toml"]
 
 
+@pytest.mark.parametrize("setting, flag, where", [
+    ('output_dir = "notes.txt/public"', None, "site.toml:2"),
+    ("", "notes.txt/public", "--out:1"),
+])
+def test_an_output_folder_under_a_file_is_an_error_at_its_setting(
+        tmp_path: Path, capsys, setting: str, flag: str | None, where: str):
+    """No folder can be made below a file: the build failed with "error: …/notes.txt: File
+    exists", no setting named."""
+    site = Site(tmp_path / "site")
+    site.write("site.toml", f'title = "Archiv"\n{setting}\n')
+    site.write("notes.txt", "Notizen")
+    site.simple("r", "2021/1")
+    for command in ("check", "build"):
+        run = site.run(command, *(("--out", str(site.root / flag)) if flag else ()),
+                       capsys=capsys)
+        assert run.code == 1 and "Traceback" not in run.err
+        assert run.err.splitlines()[0] == (
+            f"{where}: the output folder lies under 'notes.txt', which is a file, not a "
+            "folder: choose a folder of its own, such as 'public'"), run.err
+    assert (site.root / "notes.txt").read_text("utf-8") == "Notizen"
+    assert sorted(p.name for p in site.root.iterdir()) == ["content", "notes.txt", "site.toml"]
+
+
 def test_an_output_folder_given_as_a_link_is_built_where_it_leads(tmp_path: Path, capsys):
     """A link to the web server's folder stays a link; the site is in that folder (the
     link was replaced by a folder of its own, and the server got nothing)."""
