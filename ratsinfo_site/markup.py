@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import html
 import re
+import secrets
 import threading
 from typing import Any
 
@@ -28,6 +29,12 @@ _EXTENSION_CONFIGS = {"footnotes": {"BACKLINK_TITLE": "Zurück zum Text (Fußnot
 _PLAIN = re.compile(r"[^*_`\[\]<>&#|\\!~=\t]*")
 _BLOCK_START = re.compile(r"^(?:[ \t]|\d+[.)]|[-+>])", re.MULTILINE)
 _HEADING = re.compile(r"^(?:#|[=-]+\s*$)", re.MULTILINE)
+# The ids Markdown gives (headings' anchors, footnotes') are marked with this attribute in
+# its tree, which raw HTML is not part of; after sanitising, an id without it came from
+# raw HTML and is dropped: no text takes an id of the page ("inhalt") nor an anchor of its
+# own (<h2 id="abschnitt-x"> beside "## X"). Drawn anew in each process, no text can write
+# it; it sorts after "id", as the serialiser orders attributes: <h2 id="…" own…="">.
+_OWN = f"own{secrets.token_hex(8)}"
 # No images (they would load from elsewhere), no h1 (the page has its own), nothing obsolete,
 # no time or bdo (valid only with a value no council text gives: their text stays).
 _TAGS = nh3.ALLOWED_TAGS - {
@@ -46,12 +53,12 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "col": {"span"},
     "colgroup": {"span"},
-    **{f"h{n}": {"id"} for n in range(2, 7)},
+    **{f"h{n}": {"id", _OWN} for n in range(2, 7)},
 }
 # A text with footnotes keeps their ids on list items and superscripts, and the values of
 # the attributes above that raw HTML gives are checked (see _checked): the filter costs a
 # call per attribute, so only such texts pay it.
-_ATTRIBUTES_WITH_NOTES = {**_ATTRIBUTES, "li": {"id"}, "sup": {"id"}}
+_ATTRIBUTES_WITH_NOTES = {**_ATTRIBUTES, "li": {"id", _OWN}, "sup": {"id", _OWN}}
 _RAW_VALUES = re.compile(r"<[A-Za-z][^>]*?\s(?:start|reversed|colspan|rowspan|span|scope|"
                          r"datetime|cite)\s*=", re.IGNORECASE)
 # What HTML allows of each (start="abc", colspan="0", scope="bogus" are errors)
@@ -188,9 +195,18 @@ SECTION = "abschnitt"  # heading anchors; section_anchors() puts another languag
 # A heading's anchor as the toc extension writes it; a text other than the body puts its
 # key after "abschnitt-" (see render_markdown)
 _HEADING_ANCHOR = re.compile(rf'(<h[1-6] id="{SECTION}-)')
-# An id that raw HTML gave a heading (<h2 id="inhalt">): not the text's to set, the page's
-# own ids (the skip link's target "inhalt") must stay unique
-_FOREIGN_HEADING_ID = re.compile(rf'(<h[2-6]) id="(?!{SECTION}-)[^"]*"')
+# An id that raw HTML gave (<h2 id="inhalt">, <sup id="fnref-1">), without the mark of
+# Markdown's own (see _OWN), and that mark
+_FOREIGN_ID = re.compile(rf'(<(?:h[2-6]|li|sup)) id="[^"]*"(?! {_OWN}="")|( {_OWN}="")')
+
+
+class _OwnIds(treeprocessors.Treeprocessor):
+    """Marks the ids Markdown gave (see _OWN), once its anchors and footnotes have them."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            if "id" in element.attrib:
+                element.set(_OWN, "")
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -267,6 +283,7 @@ def _converter(headings: bool) -> tuple[markdown.Markdown, FootnoteExtension]:
             output_format="html",
         )
         md.treeprocessors.register(_InlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(_OwnIds(md), "own_ids", 1)  # after toc (5)
         notes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
         made = md, notes
         setattr(_local, name, made)
@@ -345,8 +362,8 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         allowed = {"attributes": _ATTRIBUTES, "attribute_filter": _checked}
     clean = nh3.clean(out, tags=_TAGS, link_rel="noopener noreferrer", strip_comments=True,
                       **allowed)
-    if "<h" in clean:
-        clean = _FOREIGN_HEADING_ID.sub(r"\1", clean)
+    if ' id="' in clean:
+        clean = _FOREIGN_ID.sub(lambda m: m[1] or "", clean)
     if "<a" in clean:
         clean = _LINK.sub(_valid_link, clean)
     if "<table>" in clean:
