@@ -82,9 +82,9 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]
     if config.host is None:
-        problems.append(warning("site.toml", 1, f"base_url '{config.base_url}' has no host "
-                                "(https://…): canonical links, sitemap, feeds and JSON-LD "
-                                "are left out"))
+        problems.append(warning(*config.origin("base_url"), f"base_url '{config.base_url}' "
+                                "has no host (https://…): canonical links, sitemap, feeds "
+                                "and JSON-LD are left out"))
     if errors_in(problems):
         raise BuildError(problems)
     if save:

@@ -37,6 +37,17 @@ def test_without_a_host_absolute_addresses_are_left_out_with_a_warning(site: Sit
     assert "canonical" not in html and "ld+json" not in html and "og:url" not in html
 
 
+def test_the_warning_of_a_base_url_without_a_host_names_where_it_was_given(site: Site,
+                                                                           capsys):
+    site.simple("r", "2021/1")
+    site.write("site.toml", 'title = "Archiv"\n\nbase_url = "/archiv/"\n')
+    run = site.run("build", capsys=capsys)
+    assert run.code == 0
+    assert "site.toml:3: warning: base_url '/archiv/' has no host" in run.err
+    run = site.run("build", "--base-url", "/x/", capsys=capsys)
+    assert "--base-url:1: warning: base_url '/x/' has no host" in run.err
+
+
 def test_sections_and_consultations_have_stable_anchors(example_site: Site):
     html = example_site.page("beschluesse/2022-7-041/")
     for anchor in ("beschluss", "beratungsfolge", "sachverhalt", "finanzen", "anlagen",
