@@ -135,9 +135,10 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
 
     A large build runs this in a child process (parallel.in_child): the records, and what
     Python's allocator keeps of reading and rendering although it is free, are about
-    550 MB at 50,000 resolutions. Pagefind's process, about 450 MB a part, starts only
-    once the child has ended and given all of it back. (Indexing in the child while the
-    data files are made, where memory allows, was measured: no faster on 2 cores.)
+    550 MB at 50,000 resolutions. Pagefind's processes, about 450 MB a part, start only
+    once the child has ended and given all of it back (indexing every part in the child
+    while the data files are made was measured: no faster on 2 cores), but for the few
+    parts an edit changes, where they fit beside the child (see _index_meanwhile).
     """
     previous = Manifest.load(cache_dir, config.output_dir, site)
     clone = None
