@@ -206,6 +206,25 @@ def _replacement(control: re.Match[str]) -> str:
     return " " if control[0] in _BREAKS else ""
 
 
+class NotUtf8(ValueError):
+    """A file's bytes are not UTF-8: the message, and the line of the first bad byte."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def decoded(data: bytes) -> str:
+    """A text file's bytes as text: UTF-8 without a byte order mark, lines ended by "\\n"
+    (Windows' CR LF and old Macs' CR alike); NotUtf8 for other bytes."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(data[: exc.start].count(b"\n") + 1, f"not UTF-8 (byte "
+                      f"0x{data[exc.start]:02x}); save the file as UTF-8") from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocument:
     """Read one Markdown file with YAML front matter; problems travel with it."""
     data = path.read_bytes() if data is None else data
@@ -215,11 +234,9 @@ def read_document(path: Path, shown: str, data: bytes | None = None) -> RawDocum
         return RawDocument(path, shown, {}, {}, "", 1, (Problem(shown, line, message),), digest)
 
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return failed(line, f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
-    text = as_read(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+        text = as_read(decoded(data))
+    except NotUtf8 as exc:
+        return failed(exc.line, str(exc))
     handler = frontmatter.YAMLHandler()
     if not text.strip():
         return failed(1, "empty file: a resolution needs front matter between --- lines")

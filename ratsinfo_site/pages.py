@@ -16,7 +16,7 @@ from ratsinfo_site.errors import BuildError, Problem
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.history import Change
 from ratsinfo_site.i18n import Catalogue
-from ratsinfo_site.load import as_value, show_path
+from ratsinfo_site.load import NotUtf8, as_value, decoded, show_path
 from ratsinfo_site.markup import TooComplex, render_inline, render_markdown
 from ratsinfo_site.meta import SiteMeta, description
 from ratsinfo_site.model import Resolution, Votes
@@ -299,16 +299,12 @@ def _text_file(site: SiteConfig, key: str, name: str) -> Path | None:
 
 def _read_text_page(path: Path, site: SiteConfig) -> tuple[str, Markup]:
     """A Markdown page's heading (from a first line ``# Title``, else "") and its HTML."""
-    data = path.read_bytes()
+    # As a content file's text: with old Mac line ends (CR) the whole text was the heading,
+    # and control characters made the page invalid HTML.
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:  # as a content file's (see load.read_document)
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BuildError([Problem(show_path(path, site.root), line, f"not UTF-8 (byte "
-                                  f"0x{data[exc.start]:02x}); save the file as UTF-8")]) from None
-    # As a content file's text (see load.read_document): with old Mac line ends (CR) the
-    # whole text was the heading, and control characters made the page invalid HTML.
-    text = as_value(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = as_value(decoded(path.read_bytes()))
+    except NotUtf8 as exc:
+        raise BuildError([Problem(show_path(path, site.root), exc.line, str(exc))]) from None
     first, _, rest = text.lstrip().partition("\n")
     titled = first.startswith("# ")
     try:
