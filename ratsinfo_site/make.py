@@ -49,7 +49,7 @@ from ratsinfo_site.search_text import prepare_meanwhile
 from ratsinfo_site.search_text import release as release_search_text
 from ratsinfo_site.sources import Source, code_digest, find_sources
 from ratsinfo_site.urls import Urls, output_path
-from ratsinfo_site.write import OutputClone, OutputWriter
+from ratsinfo_site.write import OutputClone, OutputWriter, interrupts_held
 
 FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
 # A worker making data files came to hold 1.1 x what the process that forked it held.
@@ -142,11 +142,12 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
     """
     previous = Manifest.load(cache_dir, config.output_dir, site)
     clone = None
-    if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
-        clone = OutputClone.start(config.output_dir, previous.outputs(),
-                                  [f"{BUNDLE}/{name}" for name in previous.parts])
     with long_lived() as keep:
         try:
+            if previous.files and not Manifest.spare_listed(cache_dir):  # made while reading
+                with interrupts_held():  # a Ctrl-C comes once ``clone`` can be discarded
+                    clone = OutputClone.start(config.output_dir, previous.outputs(),
+                                              [f"{BUNDLE}/{name}" for name in previous.parts])
             archive, warnings = read_archive(config, cache_dir, report=report,
                                              sources=sources, unread=unread, keep=keep)
             word_list = prepare_meanwhile(cache_dir)  # while the pages are planned
@@ -155,18 +156,19 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
             history = read_history(config.content_dir, _published_files(config, archive))
             pages = build_pages(archive, urls, t, config, history)
             keep()  # the pages and what they hold
+            prints = Fingerprints(site)
+            manifest = Manifest(config.output_dir, site)
+            clock.lap("read")
+            spare = Manifest.take_spare(cache_dir, config.output_dir, site)
+            cloned = clone.result() if clone else None
+            if spare is None and cloned is not None:
+                spare = previous  # the clone holds what the last build wrote
+            out = OutputWriter(config.output_dir, spare.outputs() if spare else None,
+                               cloned).open()  # the clone is the writer's from here
         except BaseException:
             if clone:
                 clone.discard()
             raise
-        prints = Fingerprints(site)
-        manifest = Manifest(config.output_dir, site)
-        clock.lap("read")
-        spare = Manifest.take_spare(cache_dir, config.output_dir, site)
-        cloned = clone.result() if clone else None
-        if spare is None and cloned is not None:
-            spare = previous  # the clone holds what the last build wrote
-        out = OutputWriter(config.output_dir, spare.outputs() if spare else None, cloned).open()
         try:
             rendered = _write_pages(config, make_environment(config, urls, t, cache_dir), pages,
                                     prints, previous, spare, manifest, out, cache_dir,

@@ -184,6 +184,20 @@ class OutputWriter:
             os.replace(old, self.spare_path)
 
 
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) in this thread to the end of the block, where it comes.
+
+    For a step that makes what only its result can undo: a process started, and its
+    result not yet assigned to the name a handler cleans up with.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 class OutputClone:
     """A hard-link copy of the listed outputs of ``final``, made beside it by a forked
     process.
