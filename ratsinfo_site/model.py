@@ -331,10 +331,16 @@ class _Fields:
                 continue
             meant = next((k for k in known if str(key).strip().lower() == k), None)
             if meant:
-                self.error((*path, key), f"key '{key}'{where} must be written '{meant}' "
-                           "(as written it would be ignored)")
+                self.error((*path, key), f"key '{self.written_key(path, key)}'{where} must "
+                           f"be written '{meant}' (as written it would be ignored)")
             else:
-                self.warn((*path, key), f"unknown key '{key}'{where} (ignored; a typo?)")
+                self.warn((*path, key), f"unknown key '{self.written_key(path, key)}'{where} "
+                          "(ignored; a typo?)")
+
+    def written_key(self, path: tuple[Any, ...], key: Any) -> Any:
+        """A key as the file spells it where YAML reads it as true or false: ``yes``, not
+        ``True``."""
+        return self.doc.written_keys.get((*path, key), key)
 
     def error(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(self.doc.shown, self.doc.line(*path), message))
@@ -500,7 +506,8 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
             if key not in VOTE_KEYS:
                 hint = " (YAML reads yes/no as true/false: use for/against)" \
                     if isinstance(key, bool) else ""
-                fields.error((*path, "votes", key), f"unknown vote key '{key}'{hint}; "
+                fields.error((*path, "votes", key), f"unknown vote key "
+                             f"'{fields.written_key((*path, 'votes'), key)}'{hint}; "
                              f"allowed: {', '.join(VOTE_KEYS)}")
         values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
         votes = Votes(*values) if any(v is not None for v in values) else None  # {}: none
@@ -522,7 +529,7 @@ def _labelled(fields: _Fields, key: str) -> tuple[tuple[str, Markup], ...]:
         if isinstance(value, dict | list):
             fields.error((key, label), f"'{key}.{label}' must be a single value")
             continue
-        name = _shown(fields.doc.written_keys.get((key, label), label)).strip()  # yes, not True
+        name = _shown(fields.written_key((key,), label)).strip()  # yes, not True
         if not name:
             fields.error((key, label), f"'{key}' has a value without a label")
             continue

@@ -269,9 +269,9 @@ CASES: dict[str, Case] = {
     "yes/no vote keys": error(
         {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
                     "    votes: {yes: 20, no: 3}\n")},
-        f"{BAD}:9: unknown vote key 'True' (YAML reads yes/no as true/false: use for/against); "
+        f"{BAD}:9: unknown vote key 'yes' (YAML reads yes/no as true/false: use for/against); "
         "allowed: for, against, abstain, biased",
-        f"{BAD}:9: unknown vote key 'False' (YAML reads yes/no as true/false: use "
+        f"{BAD}:9: unknown vote key 'no' (YAML reads yes/no as true/false: use "
         "for/against); allowed: for, against, abstain, biased"),
     "public: yes is YAML's true": harmless({BAD: paper(FRONT.replace("true", "yes"))}),
     # --- missing and mistyped fields ---
@@ -352,6 +352,9 @@ CASES: dict[str, Case] = {
         f"{BAD}:9: 'consultations.votes.against' must not be negative (-3)"),
     "unknown key": warns({BAD: paper(FRONT + "titel: Tippfehler\n")},
                          f"{BAD}:6: warning: unknown key 'titel' (ignored; a typo?)"),
+    "an unknown key YAML reads as true": warns({BAD: paper(FRONT + "on: Sitzung\n")},
+                                               f"{BAD}:6: warning: unknown key 'on' (ignored; "
+                                               "a typo?)"),
     "a key with a line break": warns({BAD: paper(FRONT + '"ti\\ntel": Tippfehler\n')},
                                      f"{BAD}:6: warning: unknown key 'ti\\ntel' (ignored; a "
                                      "typo?)"),

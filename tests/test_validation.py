@@ -73,7 +73,7 @@ CASES = {
     "yes/no vote keys": (
         'reference: "2021/1"\ntitle: "T"\ndate: 2021-01-01\npublic: true\nconsultations:\n'
         '  - committee: Kreistag\n    date: 2021-01-02\n    votes:\n      yes: 20\n',
-        "content/resolutions/bad.md:10: unknown vote key 'True' (YAML reads yes/no as "
+        "content/resolutions/bad.md:10: unknown vote key 'yes' (YAML reads yes/no as "
         "true/false: use for/against); allowed: for, against, abstain, biased"),
     "consultation without committee": (
         'reference: "2021/1"\ntitle: "T"\ndate: 2021-01-01\npublic: true\nconsultations:\n'
