@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import re
 import shutil
+import signal
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -82,6 +83,13 @@ class Site:
         """The HTML of a site-relative address such as ``beschluesse/x/``."""
         path = self.public / url
         return (path / "index.html" if url.endswith("/") or not url else path).read_text("utf-8")
+
+
+def ctrl_c_as_on_a_terminal() -> None:
+    """``preexec_fn`` of a process a test stops with SIGINT, however the tests were started:
+    a shell starts a background job with SIGINT ignored, and Python then leaves it ignored
+    (the build would run to its end)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def copy_example(root: Path) -> Site:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, checksums
+from tests.helpers import REPO, checksums, ctrl_c_as_on_a_terminal
 
 RESOLUTIONS = 300
 MOMENTS = {
@@ -52,6 +52,7 @@ def ratsinfo(root: Path, large: bool = False, **kwargs) -> subprocess.Popen:
     command = ["-c", AS_LARGE] if large else ["-m", "ratsinfo_site", "build", "--quiet"]
     return subprocess.Popen([sys.executable, *command],
                             cwd=root, env=env, start_new_session=True,
+                            preexec_fn=ctrl_c_as_on_a_terminal,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             **kwargs)
 

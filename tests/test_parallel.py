@@ -31,7 +31,9 @@ def test_results_come_in_order_from_this_process_and_a_worker() -> None:
     results = pmap(_square_and_pid, items, jobs=2, progress=done.append)
     assert [square for square, _ in results] == [x * x for x in items]
     pids = {pid for _, pid in results}
-    assert len(pids) == 2 and PARENT in pids  # this process works too: one worker for 2 jobs
+    # this process works too, beside a worker (which makes way for a fresh one after
+    # CHUNKS_PER_WORKER chunks: on a busy machine the first may take that many)
+    assert PARENT in pids and len(pids) >= 2
     assert done == sorted(done) and done[-1] == len(items)
 
 

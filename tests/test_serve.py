@@ -22,7 +22,7 @@ import pytest
 
 from ratsinfo_site.errors import Problem
 from ratsinfo_site.serve import inject
-from tests.helpers import REPO, Site
+from tests.helpers import REPO, Site, ctrl_c_as_on_a_terminal
 
 T = TypeVar("T")
 START_SECONDS = 90  # the first build runs Pagefind
@@ -78,13 +78,11 @@ def _collect(stream, lines: list[str], found: queue.Queue[str] | None = None) ->
 def serving(site: Site, *args: str) -> Iterator[Server]:
     """``ratsinfo serve --port 0 --no-open`` in the site root; the URL is read from its output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
-    # Ctrl-C as on a terminal, however the tests were started: a shell starts a background
-    # job with SIGINT ignored, and Python then leaves it ignored.
     process = subprocess.Popen(
         [sys.executable, "-m", "ratsinfo_site", "serve", "--port", "0", "--no-open", *args],
         cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         encoding="utf-8", env=env,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        preexec_fn=ctrl_c_as_on_a_terminal)
     out: list[str] = []
     err: list[str] = []
     urls: queue.Queue[str] = queue.Queue()
