@@ -44,7 +44,9 @@ VOTE_KEYS = ("for", "against", "abstain", "biased")
 
 def outcome_of(result: str) -> str | None:
     """The outcome category a result's wording maps to, or None when none matches."""
-    lowered = result.lower()
+    # words as read: "nicht angenommen" with a no-break space (copied from minutes) or a
+    # line break between them is still "nicht angenommen", never "angenommen"
+    lowered = " ".join(result.lower().split())
     for outcome, words in _OUTCOME_RULES:
         if any(word in lowered for word in words):
             return outcome

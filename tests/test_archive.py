@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 
@@ -398,3 +400,24 @@ def test_names_sort_as_a_german_index_and_one_days_sessions_by_their_start(site:
     oldest_first = ["bauausschuss", "zweckverband", "aeltestenrat"]
     at = [calendar.index(f"UID:2023-12-28-{name}@") for name in oldest_first]
     assert at == sorted(at)
+
+
+def test_a_result_with_its_words_split_by_a_no_break_space_or_a_line_maps_as_written(
+        site: Site, capsys):
+    site.simple("r", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-06-01, result: "nicht\\u00a0angenommen"}
+        """)
+    site.simple("s", "2021/2", extra="""\
+        consultations:
+          - committee: Kreistag
+            date: 2021-06-01
+            result: |-
+              nicht
+              zugestimmt
+        """)
+    assert site.run("build", capsys=capsys).code == 0
+    assert site.page("beschluesse/").count('outcome-rejected">abgelehnt') == 2
+    text = (site.public / "api" / "beschluesse.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["outcome"], r["consultation_outcome"]) for r in rows] == [("rejected",) * 2] * 2
