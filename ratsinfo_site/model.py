@@ -550,6 +550,10 @@ def _shown(value: Any) -> str:
     return as_value(value.isoformat() if isinstance(value, dt.date) else str(value))
 
 
+MB = 1 << 20  # as the pages show sizes (i18n.size)
+ATTACHMENT_LIMIT = 100 * MB  # GitHub refuses a larger file in a push or a Pages site
+
+
 def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
     found = []
     base = files_dir.resolve()
@@ -573,6 +577,11 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
         else:
             rel = unicodedata.normalize("NFC", source.relative_to(base).as_posix())
             stat = source.stat()
+            if stat.st_size > ATTACHMENT_LIMIT:
+                fields.warn((*path, "file"), f"attachment '{file}' is "
+                            f"{stat.st_size / MB:.1f} MB, more than GitHub takes in one file "
+                            f"({ATTACHMENT_LIMIT // MB} MB): the push or the Pages deploy "
+                            "may fail; publish it elsewhere and link it")
             with open(source, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
             found.append(Attachment(title, rel, source, stat.st_size, digest))

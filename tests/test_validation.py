@@ -255,6 +255,22 @@ def test_result_without_outcome_warns_and_counts_as_other(site: Site, capsys):
         "maps to no outcome: it counts as 'other' (set 'outcome' to say which)" in run.err
 
 
+def test_an_attachment_over_100_mb_warns_at_its_line(site: Site, capsys):
+    files = site.root / "content" / "files"
+    files.mkdir(parents=True)
+    for name, size in (("gross.zip", 101 * 2**20), ("genau.zip", 100 * 2**20)):
+        with open(files / name, "wb") as handle:
+            handle.truncate(size)  # sparse: no 100 MB written
+    site.simple("r", "2021/1", extra="attachments:\n  - {title: Plan, file: genau.zip}\n"
+                "  - title: Karte\n    file: gross.zip\n")
+    run = site.run("check", capsys=capsys)
+    assert run.code == 0
+    warned = [line for line in run.err.splitlines() if "MB" in line]
+    assert warned == ["content/resolutions/r.md:9: warning: attachment 'gross.zip' is 101.0 MB, "
+                      "more than GitHub takes in one file (100 MB): the push or the Pages "
+                      "deploy may fail; publish it elsewhere and link it"]
+
+
 # --- harmless oddities build correctly -----------------------------------------------
 
 def test_bom_crlf_and_front_matter_without_body_build(site: Site, capsys):
