@@ -11,7 +11,8 @@ import functools
 from dataclasses import dataclass
 
 from ratsinfo_site.config import SiteConfig
-from ratsinfo_site.errors import Problem
+from ratsinfo_site.errors import Problem, warning
+from ratsinfo_site.files import tree_size
 from ratsinfo_site.incremental import Manifest, inputs_digest, site_digest
 from ratsinfo_site.load import show_path
 from ratsinfo_site.parallel import in_child
@@ -20,6 +21,8 @@ from ratsinfo_site.sources import find_sources
 from ratsinfo_site.write import build_lock, recover
 
 CACHE = ".ratsinfo-cache"  # beside site.toml; what the last build was made from
+GB = 1 << 30
+OUTPUT_LIMIT = GB  # GitHub Pages publishes a site of up to 1 GB
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,22 @@ def _build(config: SiteConfig, use_cache: bool, report: Report | None) -> BuildR
     if cache_dir is not None:  # a build killed between the swap and the save must not
         Manifest.forget(cache_dir)  # leave a cache that describes the output before
     out.finish()
+    warnings = sorted({*done.warnings, *_size_warnings(config)})
     manifest.inputs = inputs
     manifest.summary = {"counts": done.counts, "pages": done.page_count,
-                        "warnings": [list(dataclasses.astuple(w)) for w in done.warnings]}
+                        "warnings": [list(dataclasses.astuple(w)) for w in warnings]}
     manifest.save(cache_dir, previous)
     clock.lap("write")
-    return BuildResult(done.counts, tuple(done.warnings), done.page_count, done.rendered,
+    return BuildResult(done.counts, tuple(warnings), done.page_count, done.rendered,
                        done.made, len(indexed), clock.total(), dict(clock.laps))
+
+
+def _size_warnings(config: SiteConfig) -> list[Problem]:
+    """A warning, at the output folder's setting, when the output is larger than GitHub
+    Pages publishes."""
+    size = tree_size(config.output_dir)
+    if size <= OUTPUT_LIMIT:
+        return []
+    return [warning(*config.origin("output_dir"), f"the output is {size / GB:.1f} GB, more "
+                    "than GitHub Pages publishes (1 GB): the deploy may "
+                    "fail; publish it on another web server (see README, Size)")]

@@ -21,6 +21,18 @@ def link_or_copy(source: Path, target: Path, symbolic: bool = False) -> None:
         shutil.copyfile(source, target)
 
 
+def tree_size(folder: Path | str) -> int:
+    """The bytes of the files below ``folder``, links not followed: what a host publishes."""
+    total = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                total += tree_size(entry.path)
+            else:
+                total += entry.stat(follow_symlinks=False).st_size
+    return total
+
+
 # What an unreadable, foreign, half-written or damaged pickle raises: the cache is then not
 # used. Any error: random bytes unpickle to anything (MemoryError for a huge length,
 # KeyError for an unknown memo, IndexError, OverflowError, …).

@@ -390,3 +390,22 @@ def test_working_links_under_a_percent_encoded_base_path_give_no_warning(site: S
     run = site.run("build", capsys=capsys)
     assert run.code == 0
     assert "leads to no page" not in run.err
+
+
+def test_an_output_over_1_gb_warns_at_the_output_setting_and_builds(site: Site, capsys,
+                                                                    monkeypatch):
+    from ratsinfo_site import build
+    from ratsinfo_site.files import tree_size
+    site.simple("a", "2021/1")
+    site.write("site.toml", 'title = "Archiv"\noutput_dir = "public"\n')
+    run = site.run("build", capsys=capsys)
+    assert run.code == 0 and "GitHub Pages publishes" not in run.err
+    monkeypatch.setattr(build, "OUTPUT_LIMIT", tree_size(site.public))  # the next is larger
+    site.simple("b", "2021/2", title="Ein zweiter Beschluss")
+    for _ in range(2):  # built, then nothing to do: the warning stays
+        run = site.run("build", capsys=capsys)
+        assert run.code == 0
+        assert "site.toml:2: warning: the output is 0.0 GB, more than GitHub Pages publishes " \
+            "(1 GB): the deploy may fail; publish it on another web server (see README, " \
+            "Size)" in run.err.splitlines()
+    assert (site.public / "beschluesse" / "2021-2" / "index.html").is_file()
