@@ -620,6 +620,15 @@ def _signature(fields: _Fields) -> Signature | None:
                      get("role", _text))
 
 
+def _once(refs: tuple[Ref, ...]) -> tuple[Ref, ...]:
+    """Each text once, where first written: a topic or paper named twice is one (its
+    list would show it, and count it, twice)."""
+    first: dict[str, Ref] = {}
+    for ref in refs:
+        first.setdefault(ref.reference, ref)
+    return tuple(first.values())
+
+
 def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | None, list[Problem]]:
     """Check one resolution file; the record is None when it has errors."""
     if doc.problems and not doc.meta:  # unreadable: nothing more to check
@@ -647,12 +656,12 @@ def parse_resolution(doc: RawDocument, files_dir: Path) -> tuple[Resolution | No
         source=doc.shown, line=doc.line("reference"), reference=reference or "", slug=slug,
         title=title or "", date=date or dt.date.min, public=bool(public),
         withdrawn=status == "withdrawn", type=f.value(("type",), _text) or DEFAULT_TYPE,
-        topics=tuple(r.reference for r in f.texts(("topics",))),
+        topics=tuple(r.reference for r in _once(f.texts(("topics",)))),
         submitter=f.value(("submitter",), _text, default=""),
         department=f.value(("department",), _text, default=""),
         decision=decision, consultations=tuple(consultations),
         finance=finance, signed=_signature(f), issued=f.value(("issued",), _date),
-        attachments=_attachments(f, files_dir), related=f.texts(("related",)),
+        attachments=_attachments(f, files_dir), related=_once(f.texts(("related",))),
         aliases=f.texts(("aliases",)), details=_labelled(f, "details"),
         body=body, text=doc.body, lead=lead, digest=doc.digest, links=tuple(f.links),
         topics_line=doc.line("topics"),

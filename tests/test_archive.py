@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import unicodedata
 
@@ -421,3 +422,19 @@ def test_a_result_with_its_words_split_by_a_no_break_space_or_a_line_maps_as_wri
     text = (site.public / "api" / "beschluesse.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["outcome"], r["consultation_outcome"]) for r in rows] == [("rejected",) * 2] * 2
+
+
+def test_a_topic_or_related_paper_written_twice_is_listed_and_counted_once(site: Site,
+                                                                          capsys):
+    site.simple("a", "2021/1", title="Doppelt genannt", extra="""\
+        topics: [Soziales, Soziales]
+        related: ["2021/2", "2021/2"]
+        """)
+    site.simple("b", "2021/2", title="Bezugsvorlage")
+    assert site.run("build", capsys=capsys).code == 0
+    topic = site.page("themen/soziales/")
+    assert topic.count("Doppelt genannt") == 1 and "1 Beschluss<" in topic
+    assert site.page("beschluesse/2021-1/").count("Bezugsvorlage") == 1
+    assert site.page("beschluesse/2021-2/").count("Doppelt genannt") == 1  # referenced by
+    record = json.loads((site.public / "api" / "beschluesse" / "2021-1.json").read_text())
+    assert record["topics"] == ["Soziales"] and len(record["related"]) == 1
