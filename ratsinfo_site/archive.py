@@ -23,6 +23,7 @@ from ratsinfo_site.model import (
     Consultation,
     Description,
     FailedRef,
+    Ref,
     Resolution,
     SessionFile,
 )
@@ -225,6 +226,23 @@ def _check_references(resolutions: list[Resolution], sessions: list[SessionFile]
     return problems
 
 
+def _agenda_places(agenda: Iterable[Ref]) -> dict[str, list[int]]:
+    """Where each paper stands on a session file's agenda: once per item of it."""
+    places: dict[str, list[int]] = defaultdict(list)
+    for i, ref in enumerate(agenda):
+        places[ref.reference].append(i)
+    return places
+
+
+def _place(places: dict[str, list[int]], item: SessionItem) -> int:
+    """An item's place on the agenda: a paper's second item (deferred, then decided) at
+    its second entry; one the agenda does not name after all that it names."""
+    at = places.get(item.resolution.reference)
+    if not at:
+        return sum(map(len, places.values()))
+    return at[min(item.consultation.repeat, len(at)) - 1]
+
+
 def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> list[Session]:
     by_key: dict[tuple[str, dt.date], list] = defaultdict(list)
     for r in resolutions:
@@ -234,11 +252,9 @@ def _sessions(resolutions: tuple[Resolution, ...], files: list[SessionFile]) -> 
     sessions = []
     for key in sorted(set(by_key) | set(info), key=lambda k: name_key(k[0])):
         session_file = info.get(key)
-        order = {ref.reference: i for i, ref in enumerate(session_file.agenda)} \
-            if session_file else {}
+        places = _agenda_places(session_file.agenda if session_file else ())
         items = sorted(by_key[key], key=lambda it: (
-            order.get(it.resolution.reference, len(order)),
-            natural_key(it.consultation.agenda_item or "\uffff"),
+            _place(places, it), natural_key(it.consultation.agenda_item or "\uffff"),
             natural_key(it.resolution.reference)))
         sessions.append(Session(key[0], key[1], f"{key[1].isoformat()}-{slugify(key[0])}",
                                 session_file, tuple(items)))

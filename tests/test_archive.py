@@ -107,6 +107,28 @@ def test_session_items_follow_the_session_files_agenda(site: Site, capsys):
     assert "Sitzungssaal" in page and "17:00" in page
 
 
+def test_a_paper_twice_on_the_agenda_has_each_item_at_its_own_entry(site: Site, capsys):
+    site.simple("a", "2021/1", "Erst vertagt", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: vertagt}
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen}
+        """)
+    site.simple("b", "2021/2", "Dazwischen", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: angenommen}
+        """)
+    site.write("content/sessions/kt.md", "---\ncommittee: Kreistag\ndate: 2021-04-01\n"
+               'agenda: ["2021/1", "2021/2", "2021/1"]\n---\n')
+    assert site.run("build", capsys=capsys).code == 0
+    page = site.page("sitzungen/2021-04-01-kreistag/")
+    first, second = (page.index(f'href="/beschluesse/2021-1/#beratung-2021-04-01-kreistag{n}"')
+                     for n in ("", "-2"))
+    assert first < page.index("Dazwischen") < second
+    items = json.loads((site.public / "api" / "sitzungen.json").read_text())["sessions"][0]
+    assert [(i["reference"], i["result"]) for i in items["items"]] == [
+        ("2021/1", "vertagt"), ("2021/2", "angenommen"), ("2021/1", "angenommen")]
+
+
 def test_partial_votes_show_not_recorded_never_zero(site: Site, capsys):
     site.simple("r", "2021/1", extra="""\
         consultations:
