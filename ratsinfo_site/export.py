@@ -135,6 +135,11 @@ def votes_record(votes: Votes | None) -> Record | None:
             "biased": votes.biased}
 
 
+def _flag(value: bool | None) -> str:
+    """A CSV cell for a yes/no value that may not be stated (empty then)."""
+    return "" if value is None else "true" if value else "false"
+
+
 def _outcome(c: Consultation) -> Record:
     """What a consultation decided: the part a session item and a resolution share."""
     return {"role": _text(c.role), "agenda_item": _text(c.agenda_item),
@@ -231,7 +236,7 @@ def _csv_row(r: Resolution, c: Consultation | None, url: str) -> list[str]:
     counts = ["" if n is None else str(n) for n in (votes.yes, votes.no, votes.abstain,
                                                       votes.biased)]
     return [*row, _cell(c.committee), c.date.isoformat(), _cell(c.role), _cell(c.agenda_item),
-            _cell(c.result), c.outcome or "", *counts, "true" if c.unanimous else "false", url]
+            _cell(c.result), c.outcome or "", *counts, _flag(c.unanimous), url]
 
 
 def _cell(text: str) -> str:

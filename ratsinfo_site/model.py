@@ -108,7 +108,7 @@ class Consultation:
     outcome: str | None
     public: bool
     votes: Votes | None
-    unanimous: bool
+    unanimous: bool | None  # None: not stated (not the same as false)
     line: int
     # 2, 3 … for a further item of the same session in the same paper, counted among the
     # published items (see archive._publish): its anchor gets the number
@@ -518,7 +518,7 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
         agenda_item=get("agenda_item", _agenda_item, default=""), result=result,
         outcome=outcome if outcome in OUTCOMES else None, public=get("public", _bool,
                                                                      default=True),
-        votes=votes, unanimous=get("unanimous", _bool, default=False),
+        votes=votes, unanimous=get("unanimous", _bool),
         line=fields.doc.line(*path),
     )
     return consultation if committee and date else None

@@ -166,6 +166,25 @@ def test_votes_not_recorded_stay_empty_and_no_consultation_gives_one_row(site: S
     assert validate_all(published) == 4
 
 
+def test_unanimous_not_stated_is_null_not_false(site: Site, tmp_path):
+    """The format's ``unanimous`` is optional: a file that does not say is not "not
+    einstimmig" (its result may say einstimmig); as with vote counts, unknown is null."""
+    site.simple("flags", "2021/1", extra="""\
+        consultations:
+          - {committee: Kreistag, date: 2021-04-01, result: einstimmig beschlossen}
+          - {committee: Kreistag, date: 2021-05-01, result: angenommen, unanimous: false}
+          - {committee: Kreistag, date: 2021-06-01, result: angenommen, unanimous: true}
+        """)
+    published = publish(site.root, tmp_path, BASE)
+    assert [r["unanimous"] for r in csv_rows(published)] == ["", "false", "true"]
+    record = json.loads(published.files["api/beschluesse/2021-1.json"])
+    assert [c["unanimous"] for c in record["consultations"]] == [None, False, True]
+    sessions = json.loads(published.files["api/sitzungen.json"])["sessions"]
+    newest_first = [True, False, None]
+    assert [i["unanimous"] for s in sessions for i in s["items"]] == newest_first
+    assert validate_all(published) == 3
+
+
 def test_amounts_and_codes_yaml_reads_as_floats_are_published_as_written(site: Site,
                                                                            tmp_path):
     """``1.000`` EUR is one thousand euro, ``5110.6550`` a budget code: never 1.0, 5110.655."""
