@@ -513,13 +513,17 @@ def _consultation(fields: _Fields, i: int, raw: Any) -> Consultation | None:
                              f"allowed: {', '.join(VOTE_KEYS)}")
         values = [fields.value((*path, "votes", k), _count, where=counts) for k in VOTE_KEYS]
         votes = Votes(*values) if any(v is not None for v in values) else None  # {}: none
+    unanimous = get("unanimous", _bool)
+    if unanimous and votes and votes.no:
+        fields.warn((*path, "unanimous"), f"'unanimous' is true, but {votes.no} voted "
+                    "against: one of the two is wrong (abstentions may be recorded, "
+                    "votes against not)")
     consultation = Consultation(  # every key checked, whatever else is wrong
         committee=committee, date=date, role=get("role", _text, default=""),
         agenda_item=get("agenda_item", _agenda_item, default=""), result=result,
         outcome=outcome if outcome in OUTCOMES else None, public=get("public", _bool,
                                                                      default=True),
-        votes=votes, unanimous=get("unanimous", _bool),
-        line=fields.doc.line(*path),
+        votes=votes, unanimous=unanimous, line=fields.doc.line(*path),
     )
     return consultation if committee and date else None
 

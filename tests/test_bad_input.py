@@ -273,6 +273,11 @@ CASES: dict[str, Case] = {
         "allowed: for, against, abstain, biased",
         f"{BAD}:9: unknown vote key 'no' (YAML reads yes/no as true/false: use "
         "for/against); allowed: for, against, abstain, biased"),
+    "unanimous with votes against": warns(
+        {BAD: paper(FRONT + "consultations:\n  - committee: Kreistag\n    date: 2021-01-02\n"
+                    "    votes: {for: 20, against: 3, abstain: 1}\n    unanimous: true\n")},
+        f"{BAD}:10: warning: 'unanimous' is true, but 3 voted against: one of the two is "
+        "wrong (abstentions may be recorded, votes against not)"),
     "public: yes is YAML's true": harmless({BAD: paper(FRONT.replace("true", "yes"))}),
     # --- missing and mistyped fields ---
     "missing public": error({BAD: paper(FRONT.replace("public: true\n", ""))},
