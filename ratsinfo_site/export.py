@@ -11,7 +11,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -62,8 +62,8 @@ def export_files(archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig,
                                             (session_record(s, urls)
                                              for s in archive.sessions))))
     if urls.host:
-        files += [DataFile(path, tuple(page_urls), partial(bytes, data))
-                  for path, data in sitemap_files(page_urls, urls)]
+        files += [DataFile(path, tuple(page_urls), make)
+                  for path, make in sitemap_files(page_urls, urls)]
     files.append(DataFile("robots.txt", (), lambda: robots_txt(urls)))
     return files
 
@@ -274,16 +274,23 @@ def _xml(tag: str, locs: Iterable[str]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap_files(page_urls: Sequence[str], urls: Urls) -> list[tuple[str, bytes]]:
-    """``sitemap.xml``; past 50,000 pages an index of ``sitemap-1.xml``, ``sitemap-2.xml``, …"""
-    locs = [urls.absolute(p) or "" for p in dict.fromkeys(page_urls)
-            if p not in _SKIPPED_PAGES]
-    if len(locs) <= SITEMAP_LIMIT:
-        return [("sitemap.xml", _xml("urlset", locs))]
+def sitemap_files(page_urls: Sequence[str], urls: Urls
+                  ) -> list[tuple[str, Callable[[], bytes]]]:
+    """``sitemap.xml``; past 50,000 pages an index of ``sitemap-1.xml``, ``sitemap-2.xml``, …
+    Each with what makes it, when its pages changed (0.3 s of XML at 10,000 resolutions)."""
+    locs = [p for p in dict.fromkeys(page_urls) if p not in _SKIPPED_PAGES]
     parts = [locs[i:i + SITEMAP_LIMIT] for i in range(0, len(locs), SITEMAP_LIMIT)]
-    files = [(f"sitemap-{n}.xml", _xml("urlset", part)) for n, part in enumerate(parts, 1)]
-    index = _xml("sitemapindex", (urls.absolute(name) or "" for name, _ in files))
-    return [("sitemap.xml", index), *files]
+    if len(parts) <= 1:
+        return [("sitemap.xml", partial(_urlset, locs, urls))]
+    names = [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    index = partial(_xml, "sitemapindex", [urls.absolute(name) or "" for name in names])
+    return [("sitemap.xml", index),
+            *((name, partial(_urlset, part, urls)) for name, part in zip(names, parts,
+                                                                         strict=True))]
+
+
+def _urlset(pages: Sequence[str], urls: Urls) -> bytes:
+    return _xml("urlset", [urls.absolute(p) or "" for p in pages])
 
 
 def robots_txt(urls: Urls) -> bytes:

@@ -54,9 +54,10 @@ def feed_files(archive: Archive, urls: Urls, t: Catalogue,
             page = urls.of(thing)
             title = t.messages[key].format(site=site, name=thing.name)
             feeds.append((thing.resolutions, title, page, page + FEED_FILE))
-        since = max((last_changed(r) for r in archive.resolutions), default=EPOCH)
+        changed = {r.reference: last_changed(r) for r in archive.resolutions}
+        since = max(changed.values(), default=EPOCH)
         for resolutions, title, page, path in feeds:
-            entries = latest(resolutions)
+            entries = latest(resolutions, changed)
             files.append(DataFile(path, (title, page, entries, since), partial(
                 atom_feed, entries, urls, t, config, title, page, path, since)))
     files.append(DataFile(calendar_path(urls), _calendar_inputs(archive.sessions),
@@ -104,11 +105,13 @@ def last_changed(r: Resolution) -> dt.date:
     return max([r.date, *(c.date for c in r.consultations), *([r.issued] if r.issued else [])])
 
 
-def latest(resolutions: Sequence[Resolution]) -> list[Resolution]:
-    """The ``FEED_ENTRIES`` resolutions changed last, latest first (of one day: in the
-    archive's order): a paper filed in October and decided in December is news in
-    December, when a feed of the newest papers had long dropped it."""
-    return heapq.nlargest(FEED_ENTRIES, resolutions, key=last_changed)
+def latest(resolutions: Sequence[Resolution], changed: dict[str, dt.date]
+           ) -> list[Resolution]:
+    """The ``FEED_ENTRIES`` resolutions changed last (``changed``: each one's
+    last_changed), latest first (of one day: in the archive's order): a paper filed in
+    October and decided in December is news in December, when a feed of the newest papers
+    had long dropped it."""
+    return heapq.nlargest(FEED_ENTRIES, resolutions, key=lambda r: changed[r.reference])
 
 
 def _timestamp(day: dt.date) -> str:

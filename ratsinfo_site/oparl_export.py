@@ -48,12 +48,6 @@ def _stamps(first: dt.date, last: dt.date) -> Json:
     return {"created": _time(first, ""), "modified": _time(max(first, last), "")}
 
 
-def _session_changed(s: Session) -> dt.date:
-    """The latest date a meeting's agenda items know (a later consultation changes its
-    resolution text)."""
-    return max([s.date, *(last_changed(item.resolution) for item in s.items)])
-
-
 def _time(day: dt.date, clock: str) -> str:
     """``2021-03-31T17:00:00+02:00``; a session without a known time starts at 00:00."""
     hour, minute = (int(p) for p in (clock or "00:00").split(":"))
@@ -65,6 +59,10 @@ class _Export:
 
     def __init__(self, archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig):
         self.archive, self.urls, self.t, self.config = archive, urls, t, config
+        self.changed = {r.reference: last_changed(r) for r in archive.resolutions}
+        self.session_changed = {s.slug: max([s.date, *(
+            self.changed[item.resolution.reference] for item in s.items)])
+            for s in archive.sessions}  # a later consultation changes the paper's text
         self.consultations: dict[tuple[str, Consultation], str] = {}
         self.items: dict[tuple[str, Consultation], str] = {}
         for r in archive.resolutions:
@@ -109,7 +107,7 @@ class _Export:
             "paperType": r.type,
             "relatedPaper": [self.paper_id(x) for x in self.archive.related.get(r.reference, ())],
             "auxiliaryFile": files, "consultation": consultations, "keyword": list(r.topics),
-            "web": self.url(self.urls.of(r)), **_stamps(r.date, last_changed(r)),
+            "web": self.url(self.urls.of(r)), **_stamps(r.date, self.changed[r.reference]),
         })
 
     def meeting(self, s: Session) -> Json:
@@ -137,7 +135,7 @@ class _Export:
             "end": _time(info.end_date, info.end) if info and info.end else "",
             "location": location, "organization": [self.organization_id(s.committee)],
             "agendaItem": items, "web": self.url(self.urls.of(s)),
-            **_stamps(s.date, _session_changed(s)),
+            **_stamps(s.date, self.session_changed[s.slug]),
         })
 
     def organization(self, c: Committee) -> Json:
@@ -154,12 +152,13 @@ class _Export:
         sessions = c.sessions or self.archive.sessions
         if not sessions:
             return self.archive_stamps()
-        return _stamps(min(s.date for s in sessions), max(map(_session_changed, sessions)))
+        return _stamps(min(s.date for s in sessions),
+                       max(self.session_changed[s.slug] for s in sessions))
 
     def archive_stamps(self) -> Json:
         """The oldest date of the archive and its latest change (system and body)."""
         dates = [r.date for r in self.archive.resolutions] + [s.date for s in self.archive.sessions]
-        changed = [last_changed(r) for r in self.archive.resolutions] + dates
+        changed = [*self.changed.values(), *dates]
         return _stamps(min(dates, default=EPOCH), max(changed, default=EPOCH))
 
     def entry(self) -> list[tuple[str, Json]]:

@@ -217,8 +217,8 @@ def test_every_sitemap_url_is_a_page_of_the_built_site(example: Published,
 def test_sitemap_past_the_limit_becomes_an_index(example: Published, monkeypatch):
     monkeypatch.setattr(export, "SITEMAP_LIMIT", 20)
     pages = sitemap_locs(example.files["sitemap.xml"])
-    files = dict(export.sitemap_files([loc.removeprefix(BASE) for loc in pages],
-                                      example.urls))
+    files = {path: make() for path, make in export.sitemap_files(
+        [loc.removeprefix(BASE) for loc in pages], example.urls)}
     index = sitemap_locs(files["sitemap.xml"])
     assert index == [BASE + f"sitemap-{n}.xml" for n in range(1, len(files))]
     parts = [loc for n in range(1, len(files)) for loc in sitemap_locs(files[f"sitemap-{n}.xml"])]
