@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ratsinfo_site import __version__
 from ratsinfo_site.build import CACHE, build
-from ratsinfo_site.config import load_config
-from ratsinfo_site.errors import BuildError, Problem, ToolError
+from ratsinfo_site.config import SiteConfig, load_config
+from ratsinfo_site.errors import BuildError, Problem, ToolError, errors_in
 from ratsinfo_site.i18n import catalogue
 from ratsinfo_site.slugs import slugify
 
@@ -113,12 +113,20 @@ def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _settings(config: SiteConfig) -> SiteConfig:
+    """The settings, where site.toml has no error (a build reports them with the
+    content's problems; a command that reads no content, at once)."""
+    if errors_in(config.problems):
+        raise BuildError(list(config.problems))
+    return config
+
+
 def _import(args: argparse.Namespace) -> int:
     """Run an importer: warnings and errors to stderr, what was written to stdout."""
     from ratsinfo_site.importers import import_oparl, import_text
     run = import_text if args.command == "import-text" else import_oparl
     try:
-        out = args.out or _relative(load_config().content_dir)  # the folder builds read
+        out = args.out or _relative(_settings(load_config()).content_dir)  # builds read it
         result = run(args.inputs, out, force=args.force)
     except BuildError as exc:  # site.toml
         _report(exc.problems)
@@ -179,8 +187,8 @@ def _new(args: argparse.Namespace) -> int:
     """Write a new resolution file and print its path."""
     from ratsinfo_site.new import new_resolution
     try:
-        config = load_config(args.config, content_dir=args.content.resolve()
-                             if args.content else None)
+        config = _settings(load_config(args.config, content_dir=args.content.resolve()
+                                       if args.content else None))
         path = new_resolution(config, args.reference, args.title, args.date, args.committee,
                               args.type)
     except BuildError as exc:

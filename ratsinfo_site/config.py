@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -49,7 +50,10 @@ class SiteConfig:
     imprint_url: str = ""
     privacy_url: str = ""
     sign_language_url: str = ""  # a video in German Sign Language (DGS)
-    warnings: tuple[Problem, ...] = ()
+    # what is wrong in site.toml and the flags, reported with the content's problems (all
+    # at once); a setting with an error is left at its default meanwhile and named here
+    problems: tuple[Problem, ...] = ()
+    rejected: frozenset[str] = frozenset()
     # where each setting was given: (site.toml as named, its line), or (its flag, 1); not
     # in the repr, which the cache compares (a comment added in site.toml changes nothing)
     origins: dict[str, tuple[str, int]] = field(default_factory=dict, repr=False,
@@ -87,25 +91,32 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _statement_problems(values: dict[str, object], text: str, shown: str) -> list[Problem]:
-    """The accessibility statement's keys that have a fixed form."""
-    problems = []
+def _value_problems(values: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """The settings whose value has not the form it must have: (key, message)."""
+    for key, value in values.items():
+        if key in LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                yield key, f"'{key}' must be a list of strings"
+        elif key in KNOWN_KEYS and not isinstance(value, str):
+            yield key, f"'{key}' must be a string"
+    if values.get("language", "de") not in LANGUAGES:
+        yield "language", f"'language' must be one of {', '.join(LANGUAGES)}"
     if values.get("accessibility_status", "partial") not in ACCESSIBILITY_STATUS:
-        problems.append(Problem(shown, _line_of(text, "accessibility_status"),
-                                "'accessibility_status' must be one of "
-                                + ", ".join(ACCESSIBILITY_STATUS)))
+        yield "accessibility_status", ("'accessibility_status' must be one of "
+                                       + ", ".join(ACCESSIBILITY_STATUS))
     for key in ("imprint_url", "privacy_url", "sign_language_url", "accessibility_contact"):
         value = values.get(key)
         if isinstance(value, str) and value and (problem := _address_problem(key, value)):
-            problems.append(Problem(shown, _line_of(text, key), problem))
+            yield key, problem
     checked = values.get("accessibility_checked")
     if isinstance(checked, str) and checked:
         try:
             dt.date.fromisoformat(checked)
         except ValueError:
-            problems.append(Problem(shown, _line_of(text, "accessibility_checked"),
-                                    "'accessibility_checked' must be a date (YYYY-MM-DD)"))
-    return problems
+            yield "accessibility_checked", "'accessibility_checked' must be a date (YYYY-MM-DD)"
+    if isinstance(base_url := values.get("base_url"), str) and (
+            problem := _base_url_problem(base_url)):
+        yield "base_url", problem
 
 
 def _spaced(value: str) -> bool:
@@ -178,37 +189,30 @@ def load_config(config_file: Path | None = None, **overrides: object) -> SiteCon
             line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
             raise BuildError([Problem(shown, line, f"broken TOML: {exc}")]) from None
         for key, value in values.items():
-            line = _line_of(text, key)
             if key not in KNOWN_KEYS:
-                problems.append(warning(shown, line, f"unknown key '{key}' (ignored)"))
-            elif key in LIST_KEYS:
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    problems.append(Problem(shown, line, f"'{key}' must be a list of strings"))
+                problems.append(warning(shown, _line_of(text, key), f"unknown key '{key}' "
+                                        "(ignored)"))
             elif key == "accessibility_checked" and isinstance(value, dt.date):
                 values[key] = value.isoformat()[:10]
-            elif not isinstance(value, str):
-                problems.append(Problem(shown, line, f"'{key}' must be a string"))
-        if values.get("language", "de") not in LANGUAGES:
-            problems.append(Problem(shown, _line_of(text, "language"),
-                                    f"'language' must be one of {', '.join(LANGUAGES)}"))
-        problems += _statement_problems(values, text, shown)
-        if isinstance(base_url := values.get("base_url"), str) and (
-                problem := _base_url_problem(base_url)):
-            problems.append(Problem(shown, _line_of(text, "base_url"), problem))
     elif given:
         raise BuildError([Problem(shown, 1, "config file not found")])
+    rejected = set()
+    for key, problem in _value_problems(values):
+        problems.append(Problem(shown, _line_of(text, key), problem))
+        rejected.add(key)
+    settings = {k: v for k, v in values.items() if k in KNOWN_KEYS and k not in rejected}
     if isinstance(base_url := overrides.get("base_url"), str) and (
             problem := _base_url_problem(base_url)):
         problems.append(Problem("--base-url", 1, problem))
-    if any(not p.warning for p in problems):
-        raise BuildError(problems)
-    settings = {k: v for k, v in values.items() if k in KNOWN_KEYS}
+        rejected.add("base_url")
+        overrides = {**overrides, "base_url": None}
     settings.update({k: v for k, v in overrides.items() if v is not None and k in KNOWN_KEYS})
     settings.update({k: tuple(settings[k]) for k in LIST_KEYS if k in settings})
     origins = {key: (shown, _line_of(text, key)) for key in KNOWN_KEYS}
     origins.update({key: (flag, 1) for key, flag in FLAGS.items()
                     if overrides.get(key) is not None})
-    config = SiteConfig(root=root, warnings=tuple(problems), origins=origins)
+    config = SiteConfig(root=root, problems=tuple(problems), rejected=frozenset(rejected),
+                        origins=origins)
     for key in ("content_dir", "layouts_dir", "output_dir"):
         if key in settings:
             settings[key] = root / Path(str(settings[key]))

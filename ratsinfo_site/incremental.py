@@ -31,7 +31,7 @@ def site_digest(config: SiteConfig) -> str:
     Pagefind's version counts too: a changed part is re-indexed on top of the last
     build's files, which must come from the same Pagefind.
     """
-    settings = (repr(dataclasses.replace(config, warnings=())), __version__,
+    settings = (repr(dataclasses.replace(config, problems=())), __version__,
                 pagefind_binary()[1], _text_pages(config.content_dir))
     return code_digest(config.layouts_dir) + repr(settings)
 

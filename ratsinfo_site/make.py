@@ -76,12 +76,12 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
         keep()
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"], failed)
-    problems = [*config.warnings, *unread, *problems, *found,
+    problems = [*config.problems, *unread, *problems, *found,
                 *layout_problems(config, catalogue(config.language)), *text_page_problems(config),
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]
-    if config.host is None:
+    if config.host is None and "base_url" not in config.rejected:
         problems.append(warning(*config.origin("base_url"), f"base_url '{config.base_url}' "
                                 "has no host (https://…): canonical links, sitemap, feeds "
                                 "and JSON-LD are left out"))

@@ -614,6 +614,11 @@ CASES: dict[str, Case] = {
         "site.toml:2: 'enforcement_body': a paragraph has 1,001 of the marks [ ` < * _, "
         "entities (&amp;), escapes (\\) and line breaks, more than Markdown can render in "
         "reasonable time (at most 1,000): split it into shorter ones"),
+    "a site.toml error and a content error, in one run": error(
+        {"site.toml": 'title = "Archiv"\nlanguage = "fr"\n',
+         BAD: paper(FRONT.replace("public: true\n", ""))},
+        "site.toml:2: 'language' must be one of de, en",
+        f"{BAD}:1: missing required key 'public'"),
     "a site.toml key quoted or dotted": error(
         {"site.toml": 'title = "Archiv"\n"language" = "fr"\nenforcement_body.de = "Stelle"\n',
          BAD: paper()},
@@ -683,6 +688,22 @@ def test_broken_input_is_reported_or_built_as_its_kind_says(previous: Site, tmp_
         assert text in site.page(address)
         assert [word for word in case.absent if word in site.page(address)] == []
     assert not list(site.root.glob(".public.tmp-*")), "temporary output left behind"
+
+
+def test_a_base_url_with_an_error_is_not_also_warned_of_as_one_without_a_host(
+        previous: Site, tmp_path, capsys):
+    """The setting is left at its default while the content is checked; its error is the
+    one line about it."""
+    site = Site(tmp_path / "site")
+    shutil.rmtree(site.root)
+    shutil.copytree(previous.root, site.root, symlinks=True,
+                    ignore=shutil.ignore_patterns(".public.*"))
+    site.write("site.toml", 'base_url = "stadt.github.io/archiv/"\n')
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    assert [line for line in run.err.splitlines() if "base_url" in line] == [
+        "site.toml:1: base_url 'stadt.github.io/archiv/' begins with a host name but not "
+        "with https://: write 'https://stadt.github.io/archiv/' (or a path such as '/archiv/')"]
 
 
 def test_an_unreadable_content_folder_stops_the_build_and_is_named(previous: Site, tmp_path,
