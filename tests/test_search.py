@@ -235,6 +235,22 @@ def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, 
     assert query in found[0]["meta"] or expected
 
 
+@pytest.mark.parametrize("query,written", [
+    ("2021 / 7 / 014", "2021/7/014"),
+    ("2021 7 014", "2021/7/014"),
+    ("A 2022/004", "A-2022/004"),
+])
+def test_a_reference_typed_with_spaces_finds_what_it_does_as_written(page, sub_path_site,
+                                                                     query, written):
+    """As a printed paper may space it: "7" or "A" is no word of the paper's page, which
+    was then missing from the results (or nothing was found)."""
+    base, _ = sub_path_site
+    found = search(page, base, query)
+    assert found and found[0]["pinned"] and written in found[0]["meta"], query
+    assert found == search(page, base, written)
+    assert page.errors == []
+
+
 def test_pdf_attachment_text_leads_to_the_resolution_that_lists_it(page, sub_path_site):
     base, _ = sub_path_site
     found = search(page, base, "Kreislaufwirtschaftsplan")

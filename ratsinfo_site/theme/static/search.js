@@ -34,7 +34,8 @@ function readState() {
     const values = params.getAll(param).filter(Boolean);
     if (values.length) filters[name] = values;
   }
-  return { q: plainQuery(params.get("q") || ""), sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
+  const q = plainQuery(params.get("q") || "");
+  return { q, words: wordsFor.get(q) ?? q, sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
 }
 
 // Invisible characters that text copied from a PDF, Word or a web page keeps (soft hyphen,
@@ -226,6 +227,12 @@ async function run() {
   }
   status.textContent = t.searching;
   try {
+    if (/\d/.test(state.q) && !wordsFor.has(state.q)) {
+      const words = await referenceWords(state, id);
+      if (id !== runId) return;
+      wordsFor.set(state.q, words);
+      state.words = words;
+    }
     // A reference ("2021/7/014") may be anywhere in the archive: it is pinned first only
     // when every part has been searched.
     await collect(state, /\d/.test(state.q) ? Infinity : PAGE, id);
@@ -278,7 +285,7 @@ async function collect(state, need, id) {
       const found = await searchLoaded(state);
       if (id !== runId) return;
       const searched = new Set(order.slice(0, ready).map((p) => p.exponent / config.bits));
-      current = await matching(found.results.filter((r) => searched.has(partOf(r))), state.q);
+      current = await matching(found.results.filter((r) => searched.has(partOf(r))), state.words);
       complete = ready === order.length;
       if (complete || current.length >= need) return;
     }
@@ -289,18 +296,18 @@ async function collect(state, need, id) {
 // One search over every part loaded, once those still loading are ready.
 async function searchLoaded(state) {
   await Promise.all(merged.values());
-  return pagefind.search(state.q, { filters: pagefindFilters(state), sort: { date: state.sort } });
+  return pagefind.search(state.words, { filters: pagefindFilters(state), sort: { date: state.sort } });
 }
 
 // What each filter value would give when ticked: the other filters apply, the values
 // already ticked in its own group do not (a second year widens the search to either
 // year; counted with the first, every other year showed 0 and could not be ticked).
 async function valueCounts(state) {
-  const result = await counted(state.q, state.filters);
+  const result = await counted(state.words, state.filters);
   for (const name of Object.keys(state.filters)) {
     const others = { ...state.filters };
     delete others[name];
-    result[name] = (await counted(state.q, others))[name] || {};
+    result[name] = (await counted(state.words, others))[name] || {};
   }
   return result;
 }
@@ -500,20 +507,22 @@ function isFallback(data, q) {
 
 // Whether each index part falls back for the query (its results are no hits): decided
 // once per part and query, from the first result of the part that a search gives.
-let verdicts = { q: null, parts: new Map() };
+// (Kept per query: a reference typed with spaces is also searched as one word, see
+// referenceWords.)
+const verdicts = new Map(); // query → (part → whether it falls back)
 
 async function judge(items, q) {
-  if (verdicts.q !== q) verdicts = { q, parts: new Map() };
+  if (!verdicts.has(q)) verdicts.set(q, new Map());
+  const parts = verdicts.get(q);
   const first = new Map();
   for (const item of items) {
     const part = partOf(item.result);
-    if (!verdicts.parts.has(part) && !first.has(part)) first.set(part, item);
+    if (!parts.has(part) && !first.has(part)) first.set(part, item);
   }
   await Promise.all([...first].map(async ([part, item]) => {
-    const fallback = isFallback(await dataOf(item), q);
-    if (verdicts.q === q) verdicts.parts.set(part, fallback);
+    parts.set(part, isFallback(await dataOf(item), q));
   }));
-  return verdicts.parts;
+  return parts;
 }
 
 const asItems = (results) => results.filter((r) => r.score !== 0) // 0: a part's sentinel
@@ -532,17 +541,37 @@ async function dataOf(item) {
 
 // A reference or alias typed as the query puts that paper first ("Direkttreffer").
 async function pinReference(items, q) {
+  const found = await referenceAt(items, q);
+  if (found >= 0) {
+    const [item] = items.splice(found, 1);
+    item.pinned = true;
+    items.unshift(item);
+  }
+}
+
+// Where among the first results is the paper of that reference or alias, or -1.
+async function referenceAt(items, q) {
   for (let start = 0; start < Math.min(items.length, 50); start += 10) {
     const batch = items.slice(start, start + 10);
     const found = (await Promise.all(batch.map(dataOf)))
       .findIndex((data) => isReferenceOf(data.meta || {}, q));
-    if (found >= 0) {
-      const [item] = items.splice(start + found, 1);
-      item.pinned = true;
-      items.unshift(item);
-      return;
-    }
+    if (found >= 0) return start + found;
   }
+  return -1;
+}
+
+// A reference typed with spaces ("2021 / 7 / 014", as printed papers space it) is several
+// words, which its paper need not all have ("7" is no word of it): when the words joined are
+// a reference ("20217014", as Pagefind reads "2021/7/014"), the joined word is searched,
+// whatever the filters (the answer is kept for the query).
+const wordsFor = new Map(); // query → the words searched for it
+
+async function referenceWords(state, id) {
+  const terms = pagefindTerms(state.q);
+  if (terms.length < 2) return state.q;
+  const word = terms.join("");
+  await collect({ ...state, words: word, filters: {} }, Infinity, id);
+  return id === runId && await referenceAt(current, state.q) >= 0 ? word : state.q;
 }
 
 form.addEventListener("submit", (event) => {
