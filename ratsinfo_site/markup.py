@@ -373,10 +373,10 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
 
 _TABLE = re.compile(r"<table>.*?</table>", re.S)
 _TAG = re.compile(r"(<[^>]*>)")
-# A number of two digits or more, with its separators ("3.585.900,00", "12,5 %", "2024"),
-# not the digits of a character reference ("&#39;") or of a word ("B85")
+# A number of two digits or more, with its separators and its unit ("3.585.900,00 €",
+# "12,5 %", "2024"), not the digits of a character reference ("&#39;") or of a word ("B85")
 _NUMBER = re.compile(r"(?<![\w#&.,])[-+\u2212]?\d(?:[\d.,\u00a0\u202f]*\d)?"
-                     r"(?:\u00a0?[%\u20ac])?(?![\w])")
+                     r"(?:[ \u00a0\u202f]?[%\u20ac])?(?![\w])")
 
 
 def _table(table: re.Match[str]) -> str:

@@ -346,7 +346,7 @@ def test_amounts_in_a_table_keep_their_line_on_a_phone(phone, site: Site, capsys
             const range = document.createRange(); range.selectNodeContents(td);
             return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size }""")
         assert lines <= 8  # "Erweiterung der Grundschule Nordhausen"
-        assert "3.585.900,00" in [text for text, _ in numbers]
+        assert "3.585.900,00 €" in [text for text, _ in numbers]  # with its unit
         assert phone.evaluate("""() => document.documentElement.scrollWidth
                                        <= document.documentElement.clientWidth""")
         scrolls = phone.eval_on_selector("main table", "t => t.scrollWidth > t.clientWidth")
@@ -356,6 +356,28 @@ def test_amounts_in_a_table_keep_their_line_on_a_phone(phone, site: Site, capsys
         phone.keyboard.press("ArrowRight")
         phone.wait_for_function("document.querySelector('main table').scrollLeft > 0")
         assert axe_violations(phone) == []
+
+
+def test_an_amount_keeps_its_currency_sign_and_a_share_its_percent_sign_on_a_phone(
+        phone, site: Site, capsys):
+    """The number kept its line, its unit did not: "136.200,00⏎€" in every row of a cost
+    table (and so could "12,5⏎%"), where the text has a plain space between them."""
+    site.simple("r", "2024/1", "Waldnovelle")
+    rows = "".join(f"| {what} | {amount} € | {share} % | Kredit |\n" for what, amount, share in (
+        ("Waldnovelle", "136.200,00", "12,5"), ("Rettungsdienstmaßnahme", "25.400,00", "3,25"),
+        ("Gigabitanlage", "47.400,00", "100")))
+    site.write("content/resolutions/r.md", site.root.joinpath("content/resolutions/r.md")
+               .read_text("utf-8") + "\n\n| Position | Kosten | Anteil | Finanzierung |\n"
+               "|---|--:|--:|---|\n" + rows)
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        phone.goto(f"{base}beschluesse/2024-1/")
+        cells = phone.eval_on_selector_all("main td", """cells => cells
+            .filter(td => /[€%]/.test(td.textContent)).map(td => {
+                const range = document.createRange(); range.selectNodeContents(td);
+                return [td.textContent, new Set([...range.getClientRects()]
+                    .map(r => Math.round(r.top))).size] })""")
+        assert len(cells) == 6 and all(lines == 1 for _, lines in cells), cells
 
 
 def test_a_long_list_has_its_next_page_a_few_tab_presses_away_and_short_on_a_phone(
