@@ -239,11 +239,13 @@ def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, 
     ("2021 / 7 / 014", "2021/7/014"),
     ("2021 7 014", "2021/7/014"),
     ("A 2022/004", "A-2022/004"),
+    ("Beschlussvorlage Nr. 2021/7/014", "2021/7/014"),
+    ("Vorlage Nr. 2021/7/014", "2021/7/014"),
 ])
-def test_a_reference_typed_with_spaces_finds_what_it_does_as_written(page, sub_path_site,
-                                                                     query, written):
-    """As a printed paper may space it: "7" or "A" is no word of the paper's page, which
-    was then missing from the results (or nothing was found)."""
+def test_a_reference_spaced_or_named_as_papers_name_it_finds_what_it_does_as_written(
+        page, sub_path_site, query, written):
+    """As a printed paper may space it, "7" or "A" is no word of the paper's page, and
+    "Nr." (a label) neither: the paper was missing from the results, or nothing was found."""
     base, _ = sub_path_site
     found = search(page, base, query)
     assert found and found[0]["pinned"] and written in found[0]["meta"], query

@@ -237,7 +237,7 @@ async function run() {
     // when every part has been searched.
     await collect(state, /\d/.test(state.q) ? Infinity : PAGE, id);
     if (id !== runId) return;
-    if (/\d/.test(state.q)) await pinReference(current, state.q);
+    if (/\d/.test(state.q)) await pinReference(current, state.words);
     if (id !== runId) return;
     shown = 0;
     if (filterCounts) renderFilters(state, await valueCounts(state));
@@ -561,17 +561,23 @@ async function referenceAt(items, q) {
 }
 
 // A reference typed with spaces ("2021 / 7 / 014", as printed papers space it) is several
-// words, which its paper need not all have ("7" is no word of it): when the words joined are
-// a reference ("20217014", as Pagefind reads "2021/7/014"), the joined word is searched,
-// whatever the filters (the answer is kept for the query).
+// words, which its paper need not all have ("7" is no word of it), and one named as papers
+// and the press name it ("Beschlussvorlage Nr. 2021/7/014") has words its page lacks ("Nr"
+// is a label, not indexed): when the query ends in words that joined are a paper's
+// reference or alias ("20217014", as Pagefind reads "2021/7/014"), the longest such is
+// searched, whatever the filters (the answer is kept for the query).
 const wordsFor = new Map(); // query → the words searched for it
 
 async function referenceWords(state, id) {
   const terms = pagefindTerms(state.q);
-  if (terms.length < 2) return state.q;
-  const word = terms.join("");
-  await collect({ ...state, words: word, filters: {} }, Infinity, id);
-  return id === runId && await referenceAt(current, state.q) >= 0 ? word : state.q;
+  if (terms.length < 2 || !/\d/.test(terms[terms.length - 1])) return state.q;
+  for (let from = 0; from < terms.length; from += 1) {
+    const word = terms.slice(from).join("");
+    await collect({ ...state, words: word, filters: {} }, Infinity, id);
+    if (id !== runId) return state.q;
+    if (await referenceAt(current, word) >= 0) return word;
+  }
+  return state.q;
 }
 
 form.addEventListener("submit", (event) => {
