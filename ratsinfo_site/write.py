@@ -189,8 +189,12 @@ def interrupts_held() -> Iterator[None]:
     """Hold back Ctrl-C (SIGINT) in this thread to the end of the block, where it comes.
 
     For a step that makes what only its result can undo: a process started, and its
-    result not yet assigned to the name a handler cleans up with.
+    result not yet assigned to the name a handler cleans up with. (Where signals cannot
+    be held, Windows, there is no fork and so no such process.)
     """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
