@@ -21,7 +21,7 @@ from ratsinfo_site.fingerprint import DataFile, Fingerprints, page_digest
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import Catalogue, catalogue
 from ratsinfo_site.incremental import Manifest
-from ratsinfo_site.links import broken_links
+from ratsinfo_site.links import broken_links, closed_links
 from ratsinfo_site.oparl_export import oparl_files
 from ratsinfo_site.pages import (
     CONTENT_LANGUAGE,
@@ -76,8 +76,11 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
         keep()
     archive, found = build_archive(records["resolutions"], records["sessions"],
                                    records["committees"], records["topics"], failed)
+    closed = [r for r in records["resolutions"] if not r.public]
+    t = catalogue(config.language)
     problems = [*config.problems, *unread, *problems, *found,
-                *layout_problems(config, catalogue(config.language)), *text_page_problems(config),
+                *closed_links(archive, closed, Urls(config.base_path, config.host, t.words)),
+                *layout_problems(config, t), *text_page_problems(config),
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
                 *tracked_non_public(non_public_paths(records, config.root), config.root)]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ratsinfo_site.cli import main
-from tests.helpers import Site, text_of
+from tests.helpers import MINIMAL, Site, text_of
 
 HOST = "https://example.org/archiv/"
 
@@ -406,3 +406,23 @@ def test_commit_messages_about_non_public_papers_are_not_published(site: Site, c
         subprocess.run([*git, *args], cwd=site.root, check=True, capture_output=True)
     assert site.run("build", "--base-url", HOST, capsys=capsys).code == 0
     assert hits(output(site), "zqcommitmsg9") == []
+
+
+def test_a_link_in_a_public_text_to_a_non_public_paper_is_an_error(site: Site, capsys):
+    """Its address names the paper (the format: no link to it anywhere in the output):
+    the build stops at the link's line, whether it leads to the page or an old number's."""
+    site.simple("closed", "2021/7/099", extra='aliases: ["2020/1/001"]\n', public=False)
+    site.simple("other", "2021/2", "Ein anderer")
+    site.resolution("open", MINIMAL.format(reference="2021/1", title="Offen"),
+                    body="Sachverhalt.\n\nSiehe [den Beschluss](/beschluesse/2021-7-099/).\n\n"
+                         "Früher [2020/1/001](../2020-1-001/index.html), und [den anderen]"
+                         "(../2021-2/).\n")
+    run = site.run("build", capsys=capsys)
+    assert run.code == 1
+    path = "content/resolutions/open.md"
+    assert [line for line in run.err.splitlines() if "not public" in line] == [
+        f"{path}:10: link '/beschluesse/2021-7-099/' leads to a resolution that is not public: "
+        "its address would name it on a public page; remove the link",
+        f"{path}:12: link '../2020-1-001/index.html' leads to a resolution that is not "
+        "public: its address would name it on a public page; remove the link"]
+    assert not site.public.exists()
