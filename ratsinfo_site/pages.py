@@ -160,7 +160,8 @@ SEARCH_LABELS = (
     "results_count", "results_count_one", "results_at_least", "results_none",
     "results_none_filtered",
     "results_hint", "searching",
-    "search_failed", "direct_hit", "filters_reset", "filters_chosen",
+    "search_failed", "direct_hit", "filters_reset", "filters_chosen", "filter_result",
+    "filter_result_one", "filter_result_at_least",
 )
 FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
 

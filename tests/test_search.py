@@ -327,6 +327,32 @@ def test_filter_counts_load_only_once_the_filter_box_is_opened(page, sub_path_si
     assert any(url.endswith(".pf_filter") for url in requested)
 
 
+def test_a_value_ticked_far_down_the_filters_on_a_phone_shows_what_it_gives_at_hand(
+        page, sub_path_site):
+    """The values fill screens on a phone, the status line is above them: ticking one
+    changed nothing in sight. The foot of the screen says how many results it gives, and
+    leads to them."""
+    base, _ = sub_path_site
+    page.set_viewport_size({"width": 375, "height": 667})
+    search(page, base, "Kreis")
+    open_filters(page)
+    box = page.locator("#search-filters input[type=checkbox]").last
+    box.scroll_into_view_if_needed()
+    box.check()
+    page.wait_for_url(re.compile(r"&"))
+    wait_for_results(page)
+    foot = page.locator(".filter-result")
+    assert page.inner_text("#search-filter-count") == f"{count(page)} Treffer"
+    top = foot.bounding_box()["y"]
+    assert top >= 0 and top + foot.bounding_box()["height"] <= 667  # on the screen
+    assert page.evaluate("() => document.querySelector('#search-filters input:checked')"
+                         ".getBoundingClientRect().bottom") <= top + 1  # not over the box
+    foot.get_by_role("link", name="Zu den Treffern").click()
+    assert page.locator("#search-results > li").first.bounding_box()["y"] < 667
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not foot.is_visible()  # beside the results, a desktop needs none
+
+
 def test_sort_newest_first_by_default_and_oldest_first_on_request(page, sub_path_site):
     base, _ = sub_path_site
 

@@ -12,6 +12,7 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const filterBox = document.getElementById("search-filters");
+const filterCount = document.getElementById("search-filter-count");
 // The filter box starts closed, so that the results come first and a query loads only the
 // index parts it needs: counts per filter value need every part (see showFilters).
 const filterDetails = document.getElementById("search-filter-box");
@@ -262,6 +263,9 @@ function announce(state) {
   status.textContent = current.length || !complete
     ? count.replace("{count}", () => current.length).replace("{query}", () => state.q)
     : none.replace("{query}", () => state.q);
+  const short = !complete ? t.filter_result_at_least
+    : current.length === 1 ? t.filter_result_one : t.filter_result;
+  filterCount.textContent = short.replace("{count}", () => current.length);
 }
 
 // The index parts in the order of the sort: newest first, or oldest first.
