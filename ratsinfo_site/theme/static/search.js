@@ -265,7 +265,8 @@ function announce(state) {
     : none.replace("{query}", () => state.q);
   const short = !complete ? t.filter_result_at_least
     : current.length === 1 ? t.filter_result_one : t.filter_result;
-  filterCount.textContent = short.replace("{count}", () => current.length);
+  // (a site's own search.html from before this line may lack it)
+  if (filterCount) filterCount.textContent = short.replace("{count}", () => current.length);
 }
 
 // The index parts in the order of the sort: newest first, or oldest first.
