@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,8 +167,19 @@ SEARCH_LABELS = (
 FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
 
 
-def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]:
-    """What the search page's script needs: index parts, filter names, labels."""
+def reference_shape(text: str) -> str:
+    """The form of a reference: each run of digits 9, of letters a, of anything else -
+    ("2021/7/014" and "2021 / 7 / 014": 9-9-9; "BV 2023/015": a-9-9). The search page
+    searches every index part only for a query that ends in words of a reference's form
+    (search.js, shapeOf: the same rule), so that "Haushalt 2024" costs what a word does."""
+    kinds = ("9" if c in "0123456789" else "a" if c.isalpha() else "-" for c in text)
+    return "".join(kind for kind, _ in itertools.groupby(kinds)).strip("-")
+
+
+def search_config(urls: Urls, t: Catalogue, parts: list[Part],
+                  references: Sequence[str] = ()) -> dict[str, Any]:
+    """What the search page's script needs: index parts, filter names, labels, and the
+    forms of the archive's references and aliases (those with a digit)."""
     m = t.messages
     return {
         # newest first; the page searches them in the order of its sort (see search.js)
@@ -182,6 +194,8 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part]) -> dict[str, Any]
         # filters whose values are the content's words (not the interface's)
         "contentFilters": [m[key] for key in ("filter_topic", "filter_committee", "filter_type")],
         "labels": {**{key: m[key] for key in SEARCH_LABELS}, "months": list(t.months)},
+        "referenceShapes": sorted({shape for shape in map(reference_shape, references)
+                                   if "9" in shape}),
     }
 
 
@@ -244,7 +258,9 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
         pages += _listed(urls, t, "year", str(y.year), y.resolutions, urls.of(y), "years",
                          {"year": y})
     pages.append(Page(urls.search(), "search", m["search"], "search",
-                      {"search_config": search_config(urls, t, index_parts(archive, urls))}))
+                      {"search_config": search_config(urls, t, index_parts(archive, urls), [
+                          ref for r in archive.resolutions
+                          for ref in (r.reference, *(a.reference for a in r.aliases))])}))
     pages += statement_pages(site, urls, t)
     pages.append(Page("404.html", "404", m["not_found_title"], ""))
     return pages

@@ -638,6 +638,33 @@ def parts_loaded(requested: list[str]) -> set[str]:
             if url.endswith(".pf_meta")}
 
 
+def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_from_every_part(
+        page, site: Site, capsys, monkeypatch):
+    """Every part was searched for any query with a digit (a reference may be anywhere):
+    "Haushalt 2024" downloaded every part's index. Only a query that ends in words of a
+    reference's form ("2021/7", "2021 / 7") is searched everywhere now."""
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
+    for n in range(36):
+        year = 2019 + n % 3
+        site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "Haushalt 2024, Teil {n}"'
+                        f"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n")
+    assert site.run("build", capsys=capsys).code == 0
+    every = {p.name for p in (site.public / "pagefind").iterdir()}
+    assert len(every) >= 3
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(site.public) as base:
+        page.goto(f"{base}suche/?q={quote('Haushalt 2024')}")
+        status = wait_for_results(page)
+        assert re.match(r"Mindestens (\d+) Treffer", status), status
+        assert 0 < len(parts_loaded(requested)) < len(every)
+        requested.clear()
+        found = search(page, base, "Teil 2019 / 3")
+        assert found[0]["pinned"] and found[0]["title"] == "Haushalt 2024, Teil 3"
+        assert parts_loaded(requested) == every
+
+
 @pytest.mark.parametrize("sort,first_year", [("", "2022"), ("&sort=asc", "2019")])
 def test_on_a_phone_a_common_word_is_answered_from_the_first_parts_in_order(
         page, parted, sort, first_year):
@@ -865,3 +892,13 @@ def test_a_part_that_cannot_be_indexed_fails_the_build_with_a_message_not_a_trac
     assert run.code == 1 and "Traceback" not in run.err
     assert re.search(r"error: .*ratsinfo-search-.*: No space left on device", run.err)
     assert {p: p.read_bytes() for p in site.public.rglob("*") if p.is_file()} == before
+
+
+def test_a_reference_s_form_is_its_runs_of_digits_letters_and_the_rest():
+    """The forms the search page compares a query's last words with (search.js shapeOf
+    applies the same rule): spacing and separators do not count, their places do."""
+    from ratsinfo_site.pages import reference_shape
+    assert [reference_shape(x) for x in (
+        "2021/7/014", "2021 / 7 / 014", "BV 2023/015", "VO/2021/0123-1", "Nr. 12",
+        "Drucksache 19/1234", "Ä-7")] == [
+        "9-9-9", "9-9-9", "a-9-9", "a-9-9-9", "a-9", "a-9-9", "a-9"]

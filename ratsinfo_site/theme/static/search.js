@@ -228,7 +228,8 @@ async function run() {
   }
   status.textContent = t.searching;
   try {
-    if (/\d/.test(state.q) && !wordsFor.has(state.q)) {
+    const reference = mayBeReference(state.q);
+    if (reference && !wordsFor.has(state.q)) {
       const words = await referenceWords(state, id);
       if (id !== runId) return;
       wordsFor.set(state.q, words);
@@ -236,9 +237,9 @@ async function run() {
     }
     // A reference ("2021/7/014") may be anywhere in the archive: it is pinned first only
     // when every part has been searched.
-    await collect(state, /\d/.test(state.q) ? Infinity : PAGE, id);
+    await collect(state, reference ? Infinity : PAGE, id);
     if (id !== runId) return;
-    if (/\d/.test(state.q)) await pinReference(current, state.words);
+    if (reference) await pinReference(current, state.words);
     if (id !== runId) return;
     shown = 0;
     if (filterCounts) renderFilters(state, await valueCounts(state));
@@ -542,6 +543,22 @@ async function matching(results, q) {
 async function dataOf(item) {
   item.data = item.data || await item.result.data();
   return item.data;
+}
+
+// The form of a reference: each run of digits 9, of letters a, of anything else - (the
+// rule of pages.reference_shape, which gives the forms of the archive's references).
+const shapeOf = (text) => [...text.normalize("NFC")]
+  .map((c) => (/[0-9]/.test(c) ? "9" : /\p{L}/u.test(c) ? "a" : "-"))
+  .filter((kind, i, all) => kind !== all[i - 1]).join("").replace(/^-+|-+$/g, "");
+
+// Whether the query ends in words of the form of one of the archive's references or
+// aliases ("2021 / 7 / 014", "Vorlage Nr. 2021/7/014"): only then is every part searched
+// for it (a common query with a number, "Haushalt 2024", costs what a word does).
+function mayBeReference(q) {
+  if (!/\d/.test(q)) return false;
+  const shapes = new Set(config.referenceShapes || []);
+  const words = q.split(/\s+/).filter(Boolean);
+  return words.some((_, i) => shapes.has(shapeOf(words.slice(i).join(" "))));
 }
 
 // A reference or alias typed as the query puts that paper first ("Direkttreffer").
