@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
@@ -54,7 +54,7 @@ def feed_files(archive: Archive, urls: Urls, t: Catalogue,
             page = urls.of(thing)
             title = t.messages[key].format(site=site, name=thing.name)
             feeds.append((thing.resolutions, title, page, page + FEED_FILE))
-        changed = {r.reference: last_changed(r) for r in archive.resolutions}
+        changed = last_changes(archive.resolutions)
         since = max(changed.values(), default=EPOCH)
         for resolutions, title, page, path in feeds:
             entries = latest(resolutions, changed)
@@ -103,6 +103,11 @@ def calendar_path(urls: Urls) -> str:
 def last_changed(r: Resolution) -> dt.date:
     """The latest date the archive knows for a resolution: paper, consultation or issue."""
     return max([r.date, *(c.date for c in r.consultations), *([r.issued] if r.issued else [])])
+
+
+def last_changes(resolutions: Iterable[Resolution]) -> dict[str, dt.date]:
+    """Each resolution's last_changed, by reference: found once for all feeds or exports."""
+    return {r.reference: last_changed(r) for r in resolutions}
 
 
 def latest(resolutions: Sequence[Resolution], changed: dict[str, dt.date]

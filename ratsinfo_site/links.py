@@ -36,8 +36,7 @@ def closed_links(archive: Archive, closed: Iterable[Resolution], urls: Urls) -> 
     """An error for each link in a published text to the address of a resolution that
     is not public (its page, or an old number's): the address names the paper, which
     must not appear anywhere in the output, a link included."""
-    addresses = {urls.resolution(ref).rstrip("/") for r in closed
-                 for ref in (r.reference, *(a.reference for a in r.aliases))}
+    addresses = {urls.resolution(ref).rstrip("/") for r in closed for ref in r.references}
     if not addresses:
         return []
     base = unquote(urls.base_path)

@@ -194,6 +194,11 @@ class Resolution:
         return self.consultations[-1].outcome
 
     @property
+    def references(self) -> tuple[str, ...]:
+        """Its reference and its old numbers (aliases): each an address of the paper."""
+        return (self.reference, *(a.reference for a in self.aliases))
+
+    @property
     def committees(self) -> tuple[str, ...]:
         """The committees of its consultations, each once, in the order of consultation."""
         return tuple(dict.fromkeys(c.committee for c in self.consultations))

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from ratsinfo_site.archive import Archive, Committee, Session
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.export import json_bytes
-from ratsinfo_site.feeds import EPOCH, last_changed
+from ratsinfo_site.feeds import EPOCH, last_changes
 from ratsinfo_site.fingerprint import DataFile
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.model import Consultation, Resolution
@@ -59,7 +59,7 @@ class _Export:
 
     def __init__(self, archive: Archive, urls: Urls, t: Catalogue, config: SiteConfig):
         self.archive, self.urls, self.t, self.config = archive, urls, t, config
-        self.changed = {r.reference: last_changed(r) for r in archive.resolutions}
+        self.changed = last_changes(archive.resolutions)
         self.session_changed = {s.slug: max([s.date, *(
             self.changed[item.resolution.reference] for item in s.items)])
             for s in archive.sessions}  # a later consultation changes the paper's text

@@ -259,8 +259,7 @@ def build_pages(archive: Archive, urls: Urls, t: Catalogue, site: SiteConfig,
                          {"year": y})
     pages.append(Page(urls.search(), "search", m["search"], "search",
                       {"search_config": search_config(urls, t, index_parts(archive, urls), [
-                          ref for r in archive.resolutions
-                          for ref in (r.reference, *(a.reference for a in r.aliases))])}))
+                          ref for r in archive.resolutions for ref in r.references])}))
     pages += statement_pages(site, urls, t)
     pages.append(Page("404.html", "404", m["not_found_title"], ""))
     return pages
