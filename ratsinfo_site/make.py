@@ -31,7 +31,14 @@ from ratsinfo_site.pages import (
     text_page_problems,
     text_pages,
 )
-from ratsinfo_site.parallel import MEMORY_BUDGET_MB, long_lived, memory_mb, pmap, workers
+from ratsinfo_site.parallel import (
+    MEMORY_BUDGET_MB,
+    long_lived,
+    memory_mb,
+    others_mb,
+    pmap,
+    workers,
+)
 from ratsinfo_site.parts import Part
 from ratsinfo_site.privacy import non_public_paths, privacy_report, tracked_non_public
 from ratsinfo_site.progress import Clock, Report, stage
@@ -54,6 +61,9 @@ from ratsinfo_site.write import OutputClone, OutputWriter, interrupts_held
 FREE_WORD_LIST_AFTER = 1000  # resolution pages rendered (see _write_pages)
 # A worker making data files came to hold 1.1 x what the process that forked it held.
 DATA_WORKER_GROWTH = 1.25
+# The process making an edit's data files itself grew from 581 to 803 MB (VmHWM) at
+# 50,000 resolutions: the lists of every paper and session are made again.
+DATA_GROWTH = 1.4
 
 
 def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool = True,
@@ -262,7 +272,8 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
                      parts: list[Part], digests: dict[str, str], report: Report | None,
                      cache_dir: Path | None) -> _Indexing:
     """Start indexing the changed parts in a thread while the data files are made, where
-    they are few and fit in memory beside this process: an edit's part (4 s at 10,000
+    they are few and fit in memory beside this process (as making them grows it) and the
+    one waiting for it: an edit's part (4 s at 10,000
     resolutions) then overlaps the data files (1.5 s), which leave most of the cores idle.
     Not started where the parts are indexed after them (a cold build: ``index``).
 
@@ -272,7 +283,7 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
     changed = [p for p in parts if digests[p.name] != previous.parts.get(p.name)]
     own = memory_mb()
     if not changed or len(changed) > PARTS_AT_ONCE or own is None or \
-            own + indexing_mb(changed) > MEMORY_BUDGET_MB:
+            own * DATA_GROWTH + others_mb() + indexing_mb(changed) > MEMORY_BUDGET_MB:
         return _Indexing()
     staged = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1)
@@ -374,7 +385,8 @@ def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
         if not _take_over(out, previous, file.path, digest):
             jobs.append((file, out.target(file.path)))
     own, cores = memory_mb(), workers()
-    if own is None or own * cores * DATA_WORKER_GROWTH + reserved_mb > MEMORY_BUDGET_MB:
+    if own is None or \
+            own * cores * DATA_WORKER_GROWTH + reserved_mb + others_mb() > MEMORY_BUDGET_MB:
         cores = 1
     pmap(_make_file, jobs, cores, stage(report, "data", len(jobs)))
     return len(jobs)

@@ -48,6 +48,15 @@ def memory_mb(pid: int | str = "self", field: str = "VmRSS") -> float | None:
     return None
 
 
+_waiting: int | None = None  # in a build's child (see in_child): the process waiting for it
+
+
+def others_mb() -> float:
+    """What the build's process that waits for this one holds (see in_child); 0 where
+    this process is not such a child."""
+    return (memory_mb(_waiting) or 0) if _waiting is not None else 0
+
+
 def workers() -> int:
     """How many processes to use: the cores this process may run on."""
     try:
@@ -285,6 +294,8 @@ def in_child(function: Callable[[Callable[..., None] | None], R],
 
 def _child(function: Callable[[Callable[..., None] | None], Any], sender: Any,
            reporting: bool) -> None:
+    global _waiting
+    _waiting = os.getppid()
     lock = threading.Lock()  # stages may report from two threads (see make._index_meanwhile)
 
     def send(*args: Any) -> None:

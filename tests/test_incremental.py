@@ -249,6 +249,24 @@ def test_an_edit_is_indexed_after_the_data_files_where_memory_is_short(
                                  "index begins", "index ends"]
 
 
+@pytest.mark.parametrize("own,others,indexing,meanwhile", [
+    (581, 60, 263, False),  # an edit of 50,000 resolutions: the child, the build, one part
+    (300, 50, 430, True),
+])
+def test_an_edit_is_indexed_beside_the_data_files_only_where_they_fit_as_they_grow(
+        example: Path, tmp_path, monkeypatch, own, others, indexing, meanwhile):
+    """Making the data files grew the process from 581 to 803 MB at 50,000 resolutions:
+    with Pagefind and the process waiting for it beside, the build took 1,001 MB."""
+    monkeypatch.setattr(make, "memory_mb", lambda *args: own)
+    monkeypatch.setattr(make, "others_mb", lambda: others)
+    monkeypatch.setattr(make, "indexing_mb", lambda parts: indexing)
+    overlap = Overlap(tmp_path / "moments.txt", monkeypatch, 60 if meanwhile else 0.5)
+    edit(example, "content/resolutions/2022/2022-7-072.md", "\n---\n",
+         "\n---\n\nErgänzung: Zauberwortquokka.\n")
+    assert run_build(example).index_parts == 1
+    assert ("data saw the index begin" in overlap.moments()) is meanwhile
+
+
 def test_data_files_failing_while_the_index_is_made_leave_the_output_as_it_was(
         example: Path, tmp_path, monkeypatch):
     """The build waits for the index to end before it removes its working folder."""

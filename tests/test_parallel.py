@@ -14,6 +14,8 @@ from ratsinfo_site.parallel import (
     chunk_bounds,
     in_child,
     long_lived,
+    memory_mb,
+    others_mb,
     pmap,
 )
 
@@ -83,6 +85,17 @@ def test_in_child_runs_elsewhere_and_forwards_its_reports() -> None:
     pid = in_child(_pid_after_reports, lambda *args: reports.append(args))
     assert pid != PARENT
     assert reports == [("read", 1, 2), ("read", 2, 2)]
+
+
+def _memory_of_others(send) -> tuple[float, float | None]:
+    return others_mb(), memory_mb(os.getppid())
+
+
+def test_a_build_child_counts_the_memory_of_the_process_waiting_for_it() -> None:
+    """Both are the build's: a memory budget counts them together."""
+    assert others_mb() == 0
+    theirs, parent = in_child(_memory_of_others)
+    assert parent is not None and parent > 10 and theirs == pytest.approx(parent, rel=0.2)
 
 
 def _bad_input(send) -> None:
