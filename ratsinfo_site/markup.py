@@ -334,7 +334,7 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         return Markup("")
     plain = _plain_paragraphs(text)
     if plain is not None:
-        return Markup(plain)
+        return Markup(_units_kept(plain))
     _check_nesting(text)
     _check_html(text)
     _check_blocks(text)
@@ -368,7 +368,18 @@ def render_markdown(text: str, *, shift_headings: int = 1, notes: str = "") -> M
         clean = _LINK.sub(_valid_link, clean)
     if "<table>" in clean:
         clean = _TABLE.sub(_table, clean)
-    return Markup(clean)
+    return Markup(_units_kept(clean))
+
+
+# The space between a number and its unit: "25.000 €", "12,5 %", "3.000 EUR"
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:[%\u20ac]|EUR|Euro)(?!\w))")
+
+
+def _units_kept(html: str) -> str:
+    """A unit on the line of its number: "25.000⏎€" on a phone misreads."""
+    if " €" in html or " %" in html or " EUR" in html or " Euro" in html:
+        return _UNIT_SPACE.sub("\u00a0", html)
+    return html
 
 
 _TABLE = re.compile(r"<table>.*?</table>", re.S)

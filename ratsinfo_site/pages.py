@@ -159,7 +159,7 @@ def _listed(urls: Urls, t: Catalogue, kind: str, title: str, items: Sequence[Any
 
 SEARCH_LABELS = (
     "results_count", "results_count_one", "results_at_least", "results_none",
-    "results_none_filtered",
+    "results_none_filtered", "quotes_inner",
     "results_hint", "searching",
     "search_failed", "direct_hit", "filters_reset", "filters_chosen", "filter_result",
     "filter_result_one", "filter_result_at_least",

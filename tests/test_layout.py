@@ -103,6 +103,23 @@ def test_phone_width_has_no_horizontal_scrolling(phone, sub_path_site, name, sch
     shoot(phone, name, "phone", scheme)
 
 
+@pytest.mark.parametrize("name", ["home", "resolution", "search with results", "404"])
+def test_a_search_fields_example_fits_in_it_on_a_phone(phone, sub_path_site, name):
+    """"Suchbegriff, z. B. Integration" showed as "Suchbegriff, z. B. In" at 320 px; the
+    field's label says what it is for, the example alone fits."""
+    base, _ = sub_path_site
+    open_page_type(phone, base, name)
+    fields = phone.evaluate("""() => [...document.querySelectorAll('input[type=search]')]
+        .filter(field => field.offsetParent !== null).map(field => {
+            const style = getComputedStyle(field);
+            const text = document.createElement('canvas').getContext('2d');
+            text.font = style.font;
+            return [field.id, text.measureText(field.placeholder).width,
+                    field.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight)]; })""")
+    assert fields and all(0 < width <= room for _, width, room in fields), fields
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_desktop_width_has_no_horizontal_scrolling(browser, sub_path_site, scheme):
     base, _ = sub_path_site
@@ -346,7 +363,7 @@ def test_amounts_in_a_table_keep_their_line_on_a_phone(phone, site: Site, capsys
             const range = document.createRange(); range.selectNodeContents(td);
             return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size }""")
         assert lines <= 8  # "Erweiterung der Grundschule Nordhausen"
-        assert "3.585.900,00 €" in [text for text, _ in numbers]  # with its unit
+        assert "3.585.900,00\u00a0€" in [text for text, _ in numbers]  # with its unit
         assert phone.evaluate("""() => document.documentElement.scrollWidth
                                        <= document.documentElement.clientWidth""")
         scrolls = phone.eval_on_selector("main table", "t => t.scrollWidth > t.clientWidth")
@@ -363,12 +380,16 @@ def test_an_amount_keeps_its_currency_sign_and_a_share_its_percent_sign_on_a_pho
     """The number kept its line, its unit did not: "136.200,00⏎€" in every row of a cost
     table (and so could "12,5⏎%"), where the text has a plain space between them."""
     site.simple("r", "2024/1", "Waldnovelle")
-    rows = "".join(f"| {what} | {amount} € | {share} % | Kredit |\n" for what, amount, share in (
-        ("Waldnovelle", "136.200,00", "12,5"), ("Rettungsdienstmaßnahme", "25.400,00", "3,25"),
-        ("Gigabitanlage", "47.400,00", "100")))
+    rows = "".join(f"| {what} | {amount} | {share} % | Kredit |\n" for what, amount, share in (
+        ("Waldnovelle", "136.200,00 €", "12,5"),
+        ("Rettungsdienstmaßnahme", "25.400,00 €", "3,25"),
+        ("Gigabitanlage", "47.400,00 €", "100")))
+    # and in running text, where the line may break anywhere else
+    text = " ".join(f"Posten {n} kostet {n * 1111:_} € oder {n * 7:_} Euro, {n},5 % davon "
+                    f"{n * 3:_} EUR." for n in range(1, 40)).replace("_", ".")
     site.write("content/resolutions/r.md", site.root.joinpath("content/resolutions/r.md")
                .read_text("utf-8") + "\n\n| Position | Kosten | Anteil | Finanzierung |\n"
-               "|---|--:|--:|---|\n" + rows)
+               "|---|--:|--:|---|\n" + rows + "\n" + text + "\n")
     assert site.run("build", capsys=capsys).code == 0
     with serve(site.public) as base:
         phone.goto(f"{base}beschluesse/2024-1/")
@@ -378,6 +399,16 @@ def test_an_amount_keeps_its_currency_sign_and_a_share_its_percent_sign_on_a_pho
                 return [td.textContent, new Set([...range.getClientRects()]
                     .map(r => Math.round(r.top))).size] })""")
         assert len(cells) == 6 and all(lines == 1 for _, lines in cells), cells
+        amounts = phone.evaluate(r"""() => {
+            const text = [...document.querySelectorAll('main p')]
+                .find(p => p.textContent.startsWith('Posten 1 ')).firstChild;
+            return [...text.data.matchAll(/\d[\d.,]*\s(€|%|EUR|Euro)/g)].map(m => {
+                const range = document.createRange();
+                range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
+                return [m[0], new Set([...range.getClientRects()]
+                    .map(r => Math.round(r.top))).size] }) }""")
+        assert len(amounts) == 4 * 39 and all(lines == 1 for _, lines in amounts), [
+            amount for amount in amounts if amount[1] > 1]
 
 
 def test_a_long_list_has_its_next_page_a_few_tab_presses_away_and_short_on_a_phone(

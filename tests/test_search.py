@@ -490,8 +490,29 @@ def test_a_quoted_phrase_is_found_where_the_page_also_has_its_word_without_umlau
         found = titles(search(page, base, '"wirtschaftlichen Gründen"'))
         assert sorted(found) == ["Datengrundlage Hallenbad", "Radweg", "Schulbus"]
         assert count(page) == 3
+        # the phrase's quotes within the status line's own, not „"wirtschaftlichen …"“
+        assert page.inner_text("#search-status") == "3 Treffer für „‚wirtschaftlichen Gründen‘“"
         assert sorted(titles(search(page, base, "Gründen"))) == [
             "Datengrundlage Hallenbad", "Kita", "Radweg", "Schulbus"]
+    assert page.errors == []
+
+
+def test_an_amount_is_found_with_or_without_its_currency_sign(page, site: Site, capsys):
+    """Pagefind's index has "25.000 €" and "3.000€" without the sign, but its search kept
+    the sign as a word (it drops only punctuation): "25.000 €" found nothing. (A page
+    joins an amount to its unit with a no-break space: searched as a plain one.)"""
+    site.resolution("a", 'reference: "2021/1"\ntitle: "Radweg"\ndate: 2021-01-01\n'
+                    "public: true\n", "Es werden Mittel von 25.000 € und 12,5 % der "
+                    "Kosten für die Zauberwortbrücke bereitgestellt, netto 3.000€.\n")
+    site.resolution("b", 'reference: "2021/2"\ntitle: "Schulbus"\ndate: 2021-02-01\n'
+                    "public: true\n", "Es werden keine Mittel bereitgestellt.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        for query in ("25.000", "25.000 €", "€ 25.000", "3.000€", "3.000 €", "12,5 %",
+                      '"Zauberwortbrücke bereitgestellt"'):
+            assert titles(search(page, base, query)) == ["Radweg"], query
+            assert page.inner_text("#search-status") == f"1 Treffer für „{query}“".replace(
+                '„"Zauberwortbrücke bereitgestellt"“', "„‚Zauberwortbrücke bereitgestellt‘“")
     assert page.errors == []
 
 
@@ -595,6 +616,9 @@ def test_a_query_with_dollar_patterns_is_shown_as_typed(page, sub_path_site):
     base, _ = sub_path_site
     page.goto(f"{base}suche/?q={quote('Zzzqx $` $& $1')}")
     assert wait_for_results(page) == "Keine Treffer für „Zzzqx $` $& $1“."
+    phrase = quote('Zzzqx "Zzzqy $1" "Zzzqz')  # a phrase, and a quote left open
+    page.goto(f"{base}suche/?q={phrase}")
+    assert wait_for_results(page) == "Keine Treffer für „Zzzqx ‚Zzzqy $1‘ \"Zzzqz“."
 
 
 def dates(page) -> list[str]:

@@ -36,7 +36,7 @@ function readState() {
     if (values.length) filters[name] = values;
   }
   const q = plainQuery(params.get("q") || "");
-  return { q, words: wordsFor.get(q) ?? q, sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
+  return { q, words: wordsFor.get(q) ?? searchWords(q), sort: params.get("sort") === "asc" ? "asc" : "desc", filters };
 }
 
 // Invisible characters that text copied from a PDF, Word or a web page keeps (soft hyphen,
@@ -46,6 +46,12 @@ function readState() {
 const plainQuery = (q) =>
   q.replace(/[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     .normalize("NFC").trim();
+
+// Symbols that begin or end a word ("€" of "25.000 €" or "3.000€"): Pagefind's index
+// has the words without them, but its search keeps them (it drops only punctuation), and
+// so found nothing for the query.
+const searchWords = (q) =>
+  q.replace(/(^|\s)\p{S}+|\p{S}+(?=\s|$)/gu, "$1").replace(/\s+/g, " ").trim() || q;
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
@@ -255,15 +261,23 @@ async function run() {
   }
 }
 
+// A phrase of the query in the quotes that go within the status line's own:
+// „Haushalt ‚Kreisumlage 2024‘“, not „Haushalt "Kreisumlage 2024"“.
+function quotedWithin(q) {
+  const [open, close] = [...(t.quotes_inner || '""')]; // a site's own older labels lack it
+  return q.replace(/"([^"]*)"/g, (_, phrase) => open + phrase + close);
+}
+
 function announce(state) {
   const count = !complete ? t.results_at_least
     : current.length === 1 ? t.results_count_one : t.results_count;
   const filtered = Object.keys(state.filters).length && config.parts.length; // shown: see showFilters
   const none = filtered ? t.results_none_filtered : t.results_none;
+  const query = quotedWithin(state.q);
   // Functions as replacements: a query's "$&" or "$`" is text, not a pattern.
   status.textContent = current.length || !complete
-    ? count.replace("{count}", () => current.length).replace("{query}", () => state.q)
-    : none.replace("{query}", () => state.q);
+    ? count.replace("{count}", () => current.length).replace("{query}", () => query)
+    : none.replace("{query}", () => query);
   const short = !complete ? t.filter_result_at_least
     : current.length === 1 ? t.filter_result_one : t.filter_result;
   // (a site's own search.html from before this line may lack it)
@@ -593,16 +607,16 @@ const wordsFor = new Map(); // query → the words searched for it
 
 async function referenceWords(state, id) {
   const terms = pagefindTerms(state.q);
-  if (terms.length < 2 || !/\d/.test(terms[terms.length - 1])) return state.q;
+  if (terms.length < 2 || !/\d/.test(terms[terms.length - 1])) return state.words;
   for (let from = 0; from < terms.length; from += 1) {
     const word = terms.slice(from).join("");
     await collect({ ...state, words: word, filters: {} }, Infinity, id);
-    if (id !== runId) return state.q;
+    if (id !== runId) return state.words;
     // its paper is among the first results of its own reference (each result looked at
     // costs a download: 50 of a common number, "Nr. 12", took 190 KB)
     if (await referenceAt(current, word, 10) >= 0) return word;
   }
-  return state.q;
+  return state.words;
 }
 
 form.addEventListener("submit", (event) => {
