@@ -492,6 +492,9 @@ def test_a_quoted_phrase_is_found_where_the_page_also_has_its_word_without_umlau
         assert count(page) == 3
         # the phrase's quotes within the status line's own, not „"wirtschaftlichen …"“
         assert page.inner_text("#search-status") == "3 Treffer für „‚wirtschaftlichen Gründen‘“"
+        for quoted in ("„wirtschaftlichen Gründen“", "»wirtschaftlichen Gründen«",
+                       "\u201cwirtschaftlichen Gründen\u201d"):  # as keyboards type them
+            assert sorted(titles(search(page, base, quoted))) == sorted(found), quoted
         assert sorted(titles(search(page, base, "Gründen"))) == [
             "Datengrundlage Hallenbad", "Kita", "Radweg", "Schulbus"]
     assert page.errors == []

@@ -43,9 +43,10 @@ function readState() {
 // zero-width space, word joiner, byte-order mark; in a query also direction marks) are
 // not in the index (the build drops them): a query keeps none either. The index holds "ü"
 // as one character (NFC), as the build reads it: so does a query, however it was typed.
+// A phrase in the quotes a German keyboard types („…“, »…«, “…”) is one, as in "…".
 const plainQuery = (q) =>
   q.replace(/[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
-    .normalize("NFC").trim();
+    .replace(/[\u201c\u201d\u201e\u00ab\u00bb]/g, '"').normalize("NFC").trim();
 
 // Symbols that begin or end a word ("€" of "25.000 €" or "3.000€"): Pagefind's index
 // has the words without them, but its search keeps them (it drops only punctuation), and
