@@ -519,6 +519,24 @@ def test_an_amount_is_found_with_or_without_its_currency_sign(page, site: Site, 
     assert page.errors == []
 
 
+def test_an_excerpt_begins_with_a_word_not_with_a_separator(page, site: Site, capsys):
+    """Pagefind's excerpt is a window of the page's words, and "·" between the facts of a
+    page (type · reference) counts as one: results began "· Posten13 · …"."""
+    for n in range(4):
+        words = [f"Posten{n}x{i} ·" for i in range(60)]
+        words.insert(20 + n, "Zauberwortquokka")
+        site.resolution(f"r{n}", f'reference: "2021/{n + 1}"\ntitle: "Titel {n}"\n'
+                        f"date: 2021-01-0{n + 1}\npublic: true\n", " ".join(words) + "\n")
+    assert site.run("build", capsys=capsys).code == 0
+    with serve(site.public) as base:
+        assert len(search(page, base, "Zauberwortquokka")) == 4
+        excerpts = page.eval_on_selector_all("#search-results .excerpt",
+                                             "items => items.map(p => p.textContent)")
+        assert len(excerpts) == 4 and all(e.startswith("Posten") for e in excerpts), excerpts
+        assert all("Zauberwortquokka" in e for e in excerpts)
+    assert page.errors == []
+
+
 def test_decomposed_umlauts_are_found_as_typed(page, site: Site, capsys):
     """Text from a Mac or a PDF may write "ü" as "u" and a combining mark (Unicode NFD),
     which looks the same: the index held "Zuschu\u0308sse", which "Zuschüsse" as typed

@@ -86,10 +86,12 @@ function excerptNode(excerpt, attrs) {
   const p = el("p", { class: "excerpt", ...attrs });
   const parts = (excerpt || "").split(/(<mark>|<\/mark>)/);
   let marked = null;
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
     if (part === "<mark>") { marked = el("mark"); p.append(marked); continue; }
     if (part === "</mark>") { marked = null; continue; }
-    (marked || p).append(document.createTextNode(decode(part)));
+    // the page's words from somewhere in it: not from a separator ("· 2021/7/014 …")
+    const text = i === 0 ? decode(part).replace(/^[\s·•|–—,;:]+/u, "") : decode(part);
+    (marked || p).append(document.createTextNode(text));
   }
   return p;
 }
