@@ -273,9 +273,9 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
                      cache_dir: Path | None) -> _Indexing:
     """Start indexing the changed parts in a thread while the data files are made, where
     they are few and fit in memory beside this process (as making them grows it) and the
-    one waiting for it: an edit's part (4 s at 10,000
-    resolutions) then overlaps the data files (1.5 s), which leave most of the cores idle.
-    Not started where the parts are indexed after them (a cold build: ``index``).
+    one waiting for it: an edit's part (4 s at 10,000 resolutions) then overlaps the data
+    files (1.5 s), which leave most of the cores idle. Not started where the parts are
+    indexed after them (a cold build: ``index``).
 
     The data files wait until the changed pages are with Pagefind (0.4 s): the thread's
     own work for them (seeding, staging) took twice as long beside theirs.
