@@ -89,7 +89,7 @@ def read_archive(config: SiteConfig, cache_dir: Path | None = None, save: bool =
     closed = [r for r in records["resolutions"] if not r.public]
     t = catalogue(config.language)
     problems = [*config.problems, *unread, *problems, *found,
-                *closed_links(archive, closed, Urls(config.base_path, config.host, t.words)),
+                *closed_links(archive, closed, Urls.for_site(config, t)),
                 *layout_problems(config, t), *text_page_problems(config),
                 *privacy_report((p for r in parsed.values() for p in r.personal),
                                 config.privacy_allow),
@@ -112,7 +112,7 @@ def check_archive(config: SiteConfig, cache_dir: Path | None = None
     archive, warnings = read_archive(config, cache_dir, save=False)
     text_pages(config)  # imprint, privacy, Leichte Sprache: as a build reads them
     t = catalogue(config.language)
-    urls = Urls(config.base_path, config.host, t.words)
+    urls = Urls.for_site(config, t)
     pages = build_pages(archive, urls, t, config)
     page_urls = [page.url for page in pages if page.kind != "redirect"]
     outputs = {output_path(page.url) for page in pages}
@@ -165,7 +165,7 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
                                              sources=sources, unread=unread, keep=keep)
             word_list = prepare_meanwhile(cache_dir)  # while the pages are planned
             t = catalogue(config.language)
-            urls = Urls(config.base_path, config.host, t.words)
+            urls = Urls.for_site(config, t)
             history = read_history(config.content_dir, _published_files(config, archive))
             pages = build_pages(archive, urls, t, config, history)
             keep()  # the pages and what they hold

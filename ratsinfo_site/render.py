@@ -65,7 +65,7 @@ def layout_problems(config: SiteConfig, t: Catalogue) -> list[Problem]:
     folder = config.layouts_dir
     if not folder.is_dir():
         return []
-    env = make_environment(config, Urls(config.base_path, config.host, t.words), t)
+    env = make_environment(config, Urls.for_site(config, t), t)
     problems = []
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.name.startswith("."):

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ratsinfo_site.archive import Committee, Session, Topic, Year
 from ratsinfo_site.model import Attachment, Consultation, Resolution
 from ratsinfo_site.slugs import slugify
+
+if TYPE_CHECKING:
+    from ratsinfo_site.config import SiteConfig
+    from ratsinfo_site.i18n import Catalogue
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,11 @@ class Urls:
     base_path: str
     host: str | None
     words: dict[str, str]
+
+    @classmethod
+    def for_site(cls, config: SiteConfig, t: Catalogue) -> Urls:
+        """The addresses of a site: under its base path, on its host, in its language."""
+        return cls(config.base_path, config.host, t.words)
 
     def listing(self, kind: str, number: int = 1) -> str:
         """A list page: ``beschluesse/``, ``beschluesse/seite/2/``."""

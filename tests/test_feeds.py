@@ -44,7 +44,7 @@ def publish(root: Path, out: Path, base_url: str | None = None) -> Published:
         config = load_config(base_url=base_url)
     archive, _ = read_archive(config)
     t = catalogue(config.language)
-    urls = Urls(config.base_path, config.host, t.words)
+    urls = Urls.for_site(config, t)
     pages = build_pages(archive, urls, t, config)
     page_urls = [p.url for p in pages if p.kind != "redirect"]
     files = feed_files(archive, urls, t, config) + export_files(archive, urls, t, config,

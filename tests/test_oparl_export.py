@@ -28,7 +28,7 @@ def export(config: SiteConfig) -> dict[str, bytes]:
     """The export of a site as {path: bytes}."""
     archive, _ = read_archive(config)
     t = catalogue(config.language)
-    files = oparl_files(archive, Urls(config.base_path, config.host, t.words), t, config)
+    files = oparl_files(archive, Urls.for_site(config, t), t, config)
     return {f.path: f.make() for f in files}
 
 
