@@ -93,7 +93,8 @@ def query_bytes(public: Path, query: str, base_path: str = "/",
                 view: str = "phone") -> tuple[int, int, int, dict[str, int]]:
     """Bytes the browser downloads from /pagefind/ for one query on a fresh page.
 
-    JavaScript counts gzip-compressed, as GitHub Pages sends it; Pagefind's index files
+    JavaScript and JSON count gzip-compressed, as GitHub Pages sends them (the word map
+    of word_map.py is JSON); Pagefind's index files
     are compressed already and the WebAssembly counts as it is. The filter box starts
     closed; opened, it loads every part and its filter chunks, for exact counts.
     Returns (all bundle bytes, of which the code and wasm, results shown, bytes by kind).
@@ -113,7 +114,7 @@ def query_bytes(public: Path, query: str, base_path: str = "/",
                 with contextlib.suppress(Exception):
                     body = response.body()
                     sizes[response.url] = len(gzip.compress(body) if response.url.endswith(
-                        ".js") else body)
+                        (".js", ".json")) else body)
 
         page.on("response", record)
         page.goto(f"{base}suche/?q={quote(query)}")

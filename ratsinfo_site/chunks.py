@@ -277,8 +277,22 @@ def read_metadata(path: Path) -> list:
     return cbor2.loads(_unpack(path))
 
 
-def split_part(folder: Path, language: str) -> bool:
-    """Cut the word index of the part in ``folder`` again; False where it was left alone."""
+def index_words(folder: Path, language: str) -> tuple[str, ...] | None:
+    """The sorted words of the word index of the part in ``folder``; None where its files
+    are not as this module knows them."""
+    try:
+        meta = read_metadata(metadata_file(folder, language))
+        found = {word for _, _, name in meta[2]
+                 for word, _ in words(_unpack(folder / "index" / f"{name}.pf_index"))}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
+            cbor2.CBORDecodeError):
+        return None
+    return tuple(sorted(found))
+
+
+def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
+    """Cut the word index of the part in ``folder`` again; returns its words (sorted), or
+    None where it was left alone."""
     entry_path = folder / ENTRY
     try:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -288,14 +302,14 @@ def split_part(folder: Path, language: str) -> bool:
         entries = [word for path in old_chunks for word in words(_unpack(path))]
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
             cbor2.CBORDecodeError):
-        return False
+        return None
     names = [word for word, _ in entries]
     if not entries or names != sorted(names) or len(set(names)) != len(names):
-        return False
+        return None
     try:
         entries = [(word, one_list_a_page(data)) for word, data in entries]
     except (ValueError, TypeError, IndexError, cbor2.CBORDecodeError):
-        return False
+        return None
     cut = leaves(entries)
     listed = []
     for word, (first, end) in groups(names, cut).items():
@@ -315,7 +329,7 @@ def split_part(folder: Path, language: str) -> bool:
     try:
         pages = _fragment_names(folder, meta[1], language, datas)
     except (ValueError, TypeError):
-        return False
+        return None
     files: dict[str, bytes] = {}
     chunks = []
     for i, (data, (start, last, _)) in enumerate(zip(datas, listed, strict=True)):
@@ -337,7 +351,7 @@ def split_part(folder: Path, language: str) -> bool:
     entry["languages"][language]["hash"] = meta_name
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
                           encoding="utf-8")
-    return True
+    return tuple(names)
 
 
 class _Names(NamedTuple):

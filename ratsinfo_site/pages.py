@@ -183,8 +183,9 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part],
     m = t.messages
     return {
         # newest first; the page searches them in the order of its sort (see search.js)
-        "parts": [{"path": urls.href(f"pagefind/{part.name}/"), "exponent": BITS * k}
-                  for k, part in reversed(list(enumerate(parts)))],
+        "parts": [{"path": urls.href(f"pagefind/{part.name}/"), "name": part.name,
+                   "exponent": BITS * k} for k, part in reversed(list(enumerate(parts)))],
+        "words": urls.href("pagefind/words/"),  # which part holds which word (word_map.py)
         "bits": BITS,
         "base": urls.base_path,
         "language": t.language,

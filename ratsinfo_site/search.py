@@ -24,6 +24,7 @@ from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 from ratsinfo_site.incremental import pagefind_binary
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
 from ratsinfo_site.parts import Part
+from ratsinfo_site.word_map import part_words, write_word_map
 
 BUNDLE = "pagefind"
 # The oldest possible date: this page takes position 0 of every part's date sort.
@@ -214,7 +215,7 @@ class _Turns:
 
 async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, Path],
                  progress: Callable[[int], None] | None, cache_dir: Path | None,
-                 staged: Callable[[], None]) -> None:
+                 staged: Callable[[], None], known: dict[str, tuple[str, ...]]) -> None:
     scripts = await _scripts(language, cache_dir)
     slots, turns = asyncio.Semaphore(PARTS_AT_ONCE), _Turns()
     done = 0
@@ -229,7 +230,8 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
         # the next part's Pagefind process starts meanwhile (this one has ended)
         if part.name in seeds:
             await asyncio.to_thread(_prune, output)
-        await asyncio.to_thread(split_part, output, language)
+        if found := await asyncio.to_thread(split_part, output, language):
+            known[part.name] = found  # its words, for the word map
         for name in UNUSED:
             (output / name).unlink(missing_ok=True)
         done += 1
@@ -290,7 +292,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     says that ``site`` holds the part already (the reused output before last).
     ``cache_dir`` keeps what is worth keeping between builds (see _scripts).
     ``staged()`` is called as each part's pages go to Pagefind: what this process had
-    to do for them, under the interpreter lock, is done then.
+    to do for them, under the interpreter lock, is done then. The map of which part
+    holds which word (word_map.py) is written anew.
     """
     bundle = site / BUNDLE
     names = {part.name for part in parts}
@@ -309,11 +312,15 @@ def build_search_index(site: Path, language: str, parts: list[Part],
         todo.append(part)
         if previous is not None and (previous / part.name).is_dir():
             seeds[part.name] = previous / part.name
+    known: dict[str, tuple[str, ...]] = {}
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            indexing = _index(site, todo, language, seeds, progress, cache_dir, staged)
+            indexing = _index(site, todo, language, seeds, progress, cache_dir, staged, known)
             pool.submit(asyncio.run, indexing).result()
+    if parts:  # (none: nothing public yet, no bundle)
+        write_word_map(bundle, part_words(bundle, [p.name for p in parts], language, known,
+                                          cache_dir))
     return todo
 
 

@@ -102,6 +102,11 @@ def copy_example(root: Path) -> Site:
     return Site(root)
 
 
+def index_parts(public: Path) -> list[Path]:
+    """The folders of the search index's parts (pagefind/ also holds the word map)."""
+    return sorted(entry.parent for entry in (public / "pagefind").glob("*/pagefind-entry.json"))
+
+
 def checksums(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` with the SHA-256 of its bytes."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

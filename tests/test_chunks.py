@@ -14,7 +14,7 @@ import pytest
 import ratsinfo_site.chunks as chunks
 import ratsinfo_site.search as search
 from ratsinfo_site.cli import main
-from tests.helpers import copy_example
+from tests.helpers import copy_example, index_parts
 
 
 def build(root: Path) -> None:
@@ -29,7 +29,7 @@ def pagefind_part(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "split_part", lambda folder, language: False)
         build(site.root)
-    parts = list((site.public / "pagefind").iterdir())
+    parts = index_parts(site.public)
     assert len(parts) == 1
     return parts[0]
 
@@ -220,7 +220,7 @@ def test_a_search_part_loads_small_chunks(tmp_path: Path):
     """The example archive as built: the chunks a query word loads are small."""
     site = copy_example(tmp_path / "site")
     build(site.root)
-    part = next((site.public / "pagefind").iterdir())
+    part = index_parts(site.public)[0]
     meta, _ = read(part)
     sizes = sorted((part / "index" / f"{name}.pf_index").stat().st_size
                    for _, _, name in meta[2])

@@ -288,6 +288,9 @@ def test_public_control_words_are_found_so_the_search_can_see(built, field: str)
     found = hits(files, CONTROL[field])
     assert any(n.endswith(".html") for n in found), field
     assert any(n.endswith((".pf_fragment", ".pf_index")) for n in found), field
+    # the map of which index part holds which word has every word of the word index
+    assert any(n.startswith("pagefind/words/") for n in found) == \
+        any(n.endswith(".pf_index") for n in found), field
     if field in ("title", "committee", "body"):
         assert any(n.startswith("api/") for n in found), field
     if field == "title":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import re
 import tempfile
 import threading
@@ -17,7 +18,7 @@ import pytest
 import ratsinfo_site.search as search_index
 from ratsinfo_site.errors import ToolError
 from tests.browser import open_filters, results, show_all, wait_for_results
-from tests.helpers import Site, serve
+from tests.helpers import Site, index_parts, serve
 
 pytestmark = pytest.mark.browser
 
@@ -179,7 +180,7 @@ def test_filter_counts_leave_out_the_index_parts_that_fall_back(
         site.resolution(f"j{n}", f'reference: "2019/{n}"\ntitle: "Jagd im Revier {n}"\n'
                         f"date: 2019-0{n + 1}-10\npublic: true\ntopics: [Soziales]\n")
     assert site.run("build", capsys=capsys).code == 0
-    assert len(list((site.public / "pagefind").iterdir())) >= 2
+    assert len(index_parts(site.public)) >= 2
     with serve(site.public) as base:
         assert titles(search(page, base, "Jagdzentrum")) == ["Jagdzentrum Hainleite"]
         open_filters(page)
@@ -210,7 +211,7 @@ def test_a_long_word_is_not_found_by_a_shorter_word_that_begins_it_in_another_pa
         site.resolution(f"old{n}", f'reference: "2019/{n}"\ntitle: "Bericht des Landrats {n}"\n'
                         f"date: 2019-0{n + 1}-10\npublic: true\n", "Die Steuern steigen.\n")
     assert site.run("build", capsys=capsys).code == 0
-    assert len(list((site.public / "pagefind").iterdir())) >= 2
+    assert len(index_parts(site.public)) >= 2
     with serve(site.public) as base:
         assert titles(search(page, base, "Landrätin")) == ["Wahl der Landrätin"]
         assert titles(search(page, base, "Steuertarif")) == ["Wahl der Landrätin"]
@@ -562,9 +563,11 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
     their word indexes cut into chunks wherever 200 bytes are full (see chunks.py)."""
     import ratsinfo_site.chunks as chunks
     import ratsinfo_site.parts as parts
+    import ratsinfo_site.word_map as word_map
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
     monkeypatch.setattr(chunks, "LEAF_BYTES", 200)
     monkeypatch.setattr(chunks, "SAFE_PREFIX", -1)
+    monkeypatch.setattr(word_map, "CHUNK_BYTES", 300)  # the map in chunks of ~8 words
     staging = tmp_path / "staging"
     staging.mkdir()
     monkeypatch.setattr(search_index, "STAGING_ROOT", staging)
@@ -580,7 +583,7 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
     site.resolution("rare", 'reference: "2020/99"\ntitle: "Sonderfall"\ndate: 2020-06-06\n'
                     "public: true\n", f"Der Radwegeplanungsbeirat tagt. {kin}\n")
     assert site.run("build", capsys=capsys).code == 0
-    assert len(list((site.public / "pagefind").iterdir())) >= 4
+    assert len(index_parts(site.public)) >= 4
     assert list(staging.iterdir()) == []  # each part's links to its pages are gone
     return site
 
@@ -588,7 +591,7 @@ def parted(site: Site, capsys, monkeypatch, tmp_path) -> Site:
 def test_every_index_part_is_written_whole(parted):
     """A part whose entry or metadata file is cut short makes the browser's search fail."""
     from ratsinfo_site.chunks import metadata_file
-    for part in (parted.public / "pagefind").iterdir():
+    for part in index_parts(parted.public):
         assert gzip.decompress(metadata_file(part, "de").read_bytes()), part.name
         empty = [f.name for f in part.rglob("*") if f.is_file() and f.stat().st_size == 0]
         assert empty == [], part.name
@@ -673,7 +676,7 @@ def test_results_from_several_index_parts_come_in_date_order(page, parted):
 def chunk_lists(public) -> list[list[str]]:
     """Every index part's list of word index chunks: [from, to, name] each."""
     from ratsinfo_site.chunks import metadata_file, read_metadata
-    return [chunk for part in (public / "pagefind").iterdir()
+    return [chunk for part in index_parts(public)
             for chunk in read_metadata(metadata_file(part, "de"))[2]]
 
 
@@ -683,11 +686,19 @@ def parts_loaded(requested: list[str]) -> set[str]:
             if url.endswith(".pf_meta")}
 
 
-def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_from_every_part(
+def holding(public, start: str) -> set[str]:
+    """The index parts whose word index (as Pagefind wrote it) has a word ``start`` begins."""
+    from ratsinfo_site.chunks import index_words
+    return {part.name for part in index_parts(public)
+            if any(word.startswith(start) for word in index_words(part, "de"))}
+
+
+def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_where_it_is(
         page, site: Site, capsys, monkeypatch):
     """Every part was searched for any query with a digit (a reference may be anywhere):
     "Haushalt 2024" downloaded every part's index. Only a query that ends in words of a
-    reference's form ("2021/7", "2021 / 7") is searched everywhere now."""
+    reference's form ("2021/7", "2021 / 7") is searched everywhere now: in every part
+    whose index has it (see word_map.py)."""
     import ratsinfo_site.parts as parts
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
     for n in range(36):
@@ -695,7 +706,7 @@ def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_from_ev
         site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "Haushalt 2024, Teil {n}"'
                         f"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n")
     assert site.run("build", capsys=capsys).code == 0
-    every = {p.name for p in (site.public / "pagefind").iterdir()}
+    every = {p.name for p in index_parts(site.public)}
     assert len(every) >= 3
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
@@ -707,7 +718,9 @@ def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_from_ev
         requested.clear()
         found = search(page, base, "Teil 2019 / 3")
         assert found[0]["pinned"] and found[0]["title"] == "Haushalt 2024, Teil 3"
-        assert parts_loaded(requested) == every
+        # "20193", as Pagefind reads "2019/3", begins the references 2019/3, 2019/30 and
+        # 2019/33: searched in the parts that have them, not in the others
+        assert parts_loaded(requested) == holding(site.public, "20193") != every
 
 
 @pytest.mark.parametrize("sort,first_year", [("", "2022"), ("&sort=asc", "2019")])
@@ -716,7 +729,7 @@ def test_on_a_phone_a_common_word_is_answered_from_the_first_parts_in_order(
     page.set_viewport_size({"width": 375, "height": 800})  # the filter box starts closed
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    every = {p.name for p in (parted.public / "pagefind").iterdir()}
+    every = {p.name for p in index_parts(parted.public)}
     with serve(parted.public) as base:
         page.goto(f"{base}suche/?q=Radwegeplanung{sort}")
         status = wait_for_results(page)
@@ -777,6 +790,47 @@ def test_on_a_phone_a_filter_in_the_address_leaves_the_results_first(page, parte
         page.wait_for_function("() => document.querySelector('#search-filter-box summary')"
                                ".textContent === 'Treffer eingrenzen'")
     assert page.errors == []
+
+
+def test_a_rare_word_is_searched_only_in_the_parts_that_have_it(page, parted):
+    """A word of one paper made the browser load every part (340 KB on a phone at 10,000
+    resolutions, over 300 KB with 12 parts); the map of which part holds which word
+    (pagefind/words/) leaves out the parts that cannot answer."""
+    every = {p.name for p in index_parts(parted.public)}
+    assert len(list((parted.public / "pagefind" / "words").glob("*.json"))) > 4  # chunks
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(parted.public) as base:
+        assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]
+        assert parts_loaded(requested) == holding(parted.public, "radwegeplanungsbeirat")
+        assert len(parts_loaded(requested)) == 1 < len(every)
+        requested.clear()
+        # a word that begins several chunks of the map: their listing names its parts
+        listing = json.loads((parted.public / "pagefind/words/index.json").read_bytes())
+        firsts = [first for first, _, _ in listing["chunks"]]
+        assert any(a.startswith("radwegeplan") and b.startswith("radwegeplan")
+                   for a, b in zip(firsts, firsts[1:], strict=False))
+        search(page, base, "Radwegeplan", "&sort=asc")
+        show_all(page)
+        assert count(page) == 37 and parts_loaded(requested) == every
+        requested.clear()
+        page.goto(f"{base}suche/?q=Radwegeplanungsbeiratsmitglied")  # in no part
+        assert wait_for_results(page) == "Keine Treffer für „Radwegeplanungsbeiratsmitglied“."
+        assert not [url for url in requested if "/pagefind/2" in url]  # no part, no script
+        assert page.errors == []
+
+
+def test_without_the_word_map_every_part_is_searched(page, parted):
+    """A map that cannot be read (an old listing a browser kept whose chunks are gone, or
+    none) leaves the search as it was before the map: every part may answer."""
+    every = {p.name for p in index_parts(parted.public)}
+    (parted.public / "pagefind" / "words" / "index.json").unlink()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(parted.public) as base:
+        assert titles(search(page, base, "Radwegeplanungsbeirat")) == ["Sonderfall"]
+        assert parts_loaded(requested) == every
+        assert [e for e in page.errors if "404" not in e] == []
 
 
 def test_a_reference_in_the_oldest_part_is_found_and_pinned(page, parted):
@@ -920,7 +974,7 @@ def test_a_part_that_cannot_be_indexed_fails_the_build_with_a_message_not_a_trac
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 2)
     papers = [site.simple(f"r{n}", f"{2019 + n}/1", f"Radwegeplanung {n}") for n in range(6)]
     assert site.run("build", capsys=capsys).code == 0
-    assert len(list((site.public / "pagefind").iterdir())) == 3
+    assert len(index_parts(site.public)) == 3
     before = {p: p.read_bytes() for p in site.public.rglob("*") if p.is_file()}
     real, staged = search_index._stage, []
 

@@ -295,8 +295,9 @@ const inOrder = (sort) => (sort === "asc" ? [...config.parts].reverse() : config
 // order, so their results are the beginning of the whole list: a common word is answered
 // from the newest part alone, and a phone downloads little.
 async function collect(state, need, id) {
-  const order = inOrder(state.sort);
-  if (!order.length) { // nothing public yet: no index part, no results
+  const order = await answering(inOrder(state.sort), state.words);
+  if (id !== runId) return;
+  if (!order.length) { // nothing public yet, or no part has the words: no results
     current = [];
     complete = true;
     return;
@@ -314,6 +315,77 @@ async function collect(state, need, id) {
     }
     await merge(order[ready]);
   }
+}
+
+// Which parts hold a word that each query word's stem begins (see word_map.py): only
+// those can answer (elsewhere Pagefind falls back to other words, see isFallback), so only
+// those are searched; a rare word or a reference loaded every part (340 KB at 10,000
+// resolutions). A part the map does not name, or a map that cannot be read, is searched.
+let wordMap = null; // the promise of the map's listing, null inside once it failed
+const wordChunks = new Map(); // chunk name → the promise of its words
+const answers = new Map(); // query → the promise of the names of the parts that answer
+
+async function answering(order, q) {
+  if (!answers.has(q)) answers.set(q, answeringParts(q));
+  const parts = await answers.get(q);
+  return parts ? order.filter((part) => parts.has(part.name)) : order;
+}
+
+async function answeringParts(q) {
+  const terms = [...new Set(pagefindTerms(q).map(stem))].filter(Boolean);
+  if (!terms.length || !config.words || !config.parts.length) return null;
+  wordMap = wordMap || fetch(config.words + "index.json")
+    .then((response) => (response.ok ? response.json() : null)).catch(() => null);
+  const listing = await wordMap;
+  if (!listing) return null;
+  try {
+    const holders = await Promise.all(terms.map((term) => partsWith(listing, term)));
+    const named = new Set(listing.parts);
+    return new Set(config.parts.map((part) => part.name).filter(
+      (name) => !named.has(name) || holders.every((found) => found.has(name))));
+  } catch (error) { // a chunk gone (a listing of the build before, kept by the browser)
+    console.error(error);
+    answers.clear();
+    return null;
+  }
+}
+
+const partsIn = (code, names) => (code === "*" ? names
+  : code.split(",").map((i) => names[Number(i)]));
+
+// The names of the parts that hold a word ``term`` begins: the words it begins are
+// neighbours in the map's order (strings compare by UTF-16 code units, as the map is
+// sorted), so a chunk whose first word and the next chunk's both begin with it holds only
+// such words (the listing names their parts); at most one chunk on each side is read.
+async function partsWith(listing, term) {
+  const { chunks, parts } = listing;
+  const found = new Set();
+  const edges = [];
+  chunks.forEach(([first, name, code], i) => {
+    const next = i + 1 < chunks.length ? chunks[i + 1][0] : null;
+    const begins = first.startsWith(term);
+    if (!begins && !(first < term && (next === null || next > term))) return;
+    if (begins && next !== null && next.startsWith(term)) {
+      partsIn(code, parts).forEach((part) => found.add(part));
+    } else {
+      edges.push(name);
+    }
+  });
+  const read = (name) => {
+    if (!wordChunks.has(name)) {
+      wordChunks.set(name, fetch(`${config.words}${name}.json`).then((response) => {
+        if (!response.ok) throw new Error(`word map chunk ${name}: ${response.status}`);
+        return response.json();
+      }));
+    }
+    return wordChunks.get(name);
+  };
+  for (const words of await Promise.all(edges.map(read))) {
+    for (const [word, code] of words) {
+      if (word.startsWith(term)) partsIn(code, parts).forEach((part) => found.add(part));
+    }
+  }
+  return found;
 }
 
 // One search over every part loaded, once those still loading are ready.
