@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +69,8 @@ def parse_source(source: Source, files_dir: Path, store: TextStore | None = None
         if record is not None and store is not None:
             text, decision, body = store.put(doc.digest, record.text, record.decision,
                                              record.body)
-            record = dataclasses.replace(record, text=StoredText(*text),
-                                         decision=StoredMarkup(*decision),
-                                         body=StoredMarkup(*body))
+            record = replace(record, text=StoredText(*text), decision=StoredMarkup(*decision),
+                             body=StoredMarkup(*body))
     elif source.kind == "sessions":
         record, problems = parse_session(doc)
         if record is None:
@@ -110,7 +108,12 @@ class RecordCache:
         return self.folder / f"{n:02d}.pickle"
 
     def lookup(self, source: Source) -> Parsed | None:
-        """The cached result when neither the file nor its attachments changed."""
+        """The cached result when neither the file nor its attachments changed.
+
+        A file, or an attachment, with another size or time counts as changed only when
+        its bytes did: a fresh checkout (every file a new time, as on a CI runner) read
+        every resolution with an attachment again, whose page then came out the same.
+        """
         entry = self.entries.get(source.file)
         if entry is None:
             return None
@@ -119,15 +122,21 @@ class RecordCache:
             data = source.path.read_bytes()
             if hashlib.sha256(data).hexdigest() != parsed.digest:
                 return None
+        stats = []
+        digests = {str(a.source): a.digest for a in getattr(parsed.record, "attachments", ())}
         for path, a_size, a_mtime in parsed.attachments:
             try:
                 stat = os.stat(path)
             except OSError:
                 return None
-            if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime):
+            if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime) and \
+                    (stat.st_size != a_size or _file_digest(path) != digests.get(path)):
                 return None
+            stats.append((path, stat.st_size, stat.st_mtime_ns))
         if not all(text.exists() for text in _stored(parsed.record)):
             return None  # its texts were removed from the store
+        if tuple(stats) != parsed.attachments:  # kept with the times it has now
+            return replace(parsed, attachments=tuple(stats))
         return parsed
 
     def save(self, parsed: dict[Source, Parsed]) -> None:
@@ -150,6 +159,14 @@ class RecordCache:
 
     def _number(self, key: str) -> int:
         return zlib.crc32(key.encode()) % self.SHARDS
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _stored(record: Any) -> list[StoredText]:
