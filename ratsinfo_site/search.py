@@ -215,7 +215,7 @@ class _Turns:
 
 async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, Path],
                  progress: Callable[[int], None] | None, cache_dir: Path | None,
-                 staged: Callable[[], None], known: dict[str, tuple[str, ...]]) -> None:
+                 staged: Callable[[], None], known: dict[str, str]) -> None:
     scripts = await _scripts(language, cache_dir)
     slots, turns = asyncio.Semaphore(PARTS_AT_ONCE), _Turns()
     done = 0
@@ -231,7 +231,7 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
         if part.name in seeds:
             await asyncio.to_thread(_prune, output)
         if found := await asyncio.to_thread(split_part, output, language):
-            known[part.name] = found  # its words, for the word map
+            known[part.name] = "\n".join(found)  # its words, for the word map
         for name in UNUSED:
             (output / name).unlink(missing_ok=True)
         done += 1
@@ -312,7 +312,7 @@ def build_search_index(site: Path, language: str, parts: list[Part],
         todo.append(part)
         if previous is not None and (previous / part.name).is_dir():
             seeds[part.name] = previous / part.name
-    known: dict[str, tuple[str, ...]] = {}
+    known: dict[str, str] = {}
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -9,11 +9,12 @@ from ratsinfo_site.files import write_cache
 from ratsinfo_site.word_map import part_words, write_word_map
 from tests.helpers import copy_example, index_parts
 
-PARTS = {
+WORDS = {
     "2019-01-2019-12": ("haus", "hausbau", "rathaus", "zebra", "über"),
     "2020-01-2020-12": ("haus", "haushalt", "weg", "𝔘nicode"),
     "2021-01-2021-06": ("haus", "weg", "\uffffende"),
 }
+PARTS = {name: "\n".join(words) for name, words in WORDS.items()}  # as part_words gives
 
 
 def read_map(bundle) -> tuple[list, dict[str, set[str]]]:
@@ -38,8 +39,8 @@ def test_each_word_is_listed_once_with_every_part_that_holds_it(tmp_path, monkey
     monkeypatch.setattr(word_map, "CHUNK_BYTES", 20)  # a chunk of one or two words
     write_word_map(tmp_path, PARTS)
     chunks, found = read_map(tmp_path)
-    assert found == {word: {name for name, words in PARTS.items() if word in words}
-                     for words in PARTS.values() for word in words}
+    assert found == {word: {name for name, words in WORDS.items() if word in words}
+                     for words in WORDS.values() for word in words}
     assert found["haus"] == set(PARTS) and found["zebra"] == {"2019-01-2019-12"}
     assert len(chunks) > 3
     # in the browser's order of strings (UTF-16 code units): "𝔘" (a surrogate pair)
@@ -74,8 +75,8 @@ def test_a_build_maps_the_words_pagefind_indexed_and_keeps_them_for_the_next(
     cache = site.root / ".ratsinfo-cache" / word_map.CACHE
     assert cache.is_file()
     words = part_words(bundle, [part.name], "de", {}, site.root / ".ratsinfo-cache")
-    assert words[part.name] == tuple(sorted(found))
+    assert words[part.name].split("\n") == sorted(found)
     meta = next(part.glob("*.pf_meta")).name
-    write_cache(cache, word_map.CACHE_KEY, {meta: ("nur", "aus", "dem", "cache")})
+    write_cache(cache, word_map.CACHE_KEY, {meta: "aus\ndem\ncache"})
     assert part_words(bundle, [part.name], "de", {}, site.root / ".ratsinfo-cache") == \
-        {part.name: ("nur", "aus", "dem", "cache")}
+        {part.name: "aus\ndem\ncache"}
