@@ -418,10 +418,16 @@ def test_sessions_are_their_own_result_type(page, sub_path_site):
 
 def test_empty_query_shows_a_hint_not_a_browse_list(page, sub_path_site):
     base, _ = sub_path_site
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(base + "suche/?thema=Soziales")
     page.wait_for_function("() => document.getElementById('search-status').textContent")
     assert results(page) == []
     assert "Geben Sie einen Suchbegriff ein" in page.inner_text("#search-status")
+    page.wait_for_load_state("networkidle")
+    # only the word map's listing (a few KB), so that a query waits for less: no index
+    assert [url.split("/pagefind/")[1] for url in requested if "/pagefind/" in url] == \
+        ["words/index.json"]
 
 
 def test_word_only_in_a_non_public_paper_finds_nothing(page, site: Site, capsys):

@@ -331,12 +331,19 @@ async function answering(order, q) {
   return parts ? order.filter((part) => parts.has(part.name)) : order;
 }
 
-async function answeringParts(q) {
-  const terms = [...new Set(pagefindTerms(q).map(stem))].filter(Boolean);
-  if (!terms.length || !config.words || !config.parts.length) return null;
+// The map's listing (~3 KB at 10,000 resolutions, ~5 KB at 50,000) is asked for as the
+// page loads: a query then waits only for the map's chunks it needs.
+function wordMapListing() {
+  if (!config.words || !config.parts.length) return Promise.resolve(null);
   wordMap = wordMap || fetch(config.words + "index.json")
     .then((response) => (response.ok ? response.json() : null)).catch(() => null);
-  const listing = await wordMap;
+  return wordMap;
+}
+
+async function answeringParts(q) {
+  const terms = [...new Set(pagefindTerms(q).map(stem))].filter(Boolean);
+  if (!terms.length) return null;
+  const listing = await wordMapListing();
   if (!listing) return null;
   try {
     const holders = await Promise.all(terms.map((term) => partsWith(listing, term)));
@@ -718,4 +725,5 @@ filterDetails.addEventListener("toggle", () => {
 });
 window.addEventListener("popstate", () => run());
 root.hidden = false;
+wordMapListing();
 run();
