@@ -826,6 +826,27 @@ def test_a_rare_word_is_searched_only_in_the_parts_that_have_it(page, parted):
         assert page.errors == []
 
 
+def test_the_filter_box_of_a_rare_word_loads_only_the_parts_that_have_it(page, parted):
+    """Opening the filter box loaded every part and all its filter chunks (~500 KB at
+    10,000 resolutions); a part that cannot answer has nothing to count."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(parted.public) as base:
+        page.goto(f"{base}suche/?q=Radwegeplanungsbeirat")
+        wait_for_results(page)
+        page.click("#search-filter-box summary")
+        page.get_by_label("2020 (1)").wait_for()
+        loaded = {url.split("/pagefind/")[1].split("/")[0] for url in requested
+                  if url.endswith(".pf_filter")}
+        assert loaded == parts_loaded(requested) == \
+            holding(parted.public, "radwegeplanungsbeirat")
+        assert len(loaded) == 1
+        page.get_by_label("2020 (1)").check()  # a filter set: searched as before
+        page.wait_for_url(re.compile(r"jahr=2020"))
+        assert wait_for_results(page).startswith("1 Treffer")
+    assert page.errors == []
+
+
 def test_without_the_word_map_every_part_is_searched(page, parted):
     """A map that cannot be read (an old listing a browser kept whose chunks are gone, or
     none) leaves the search as it was before the map: every part may answer."""

@@ -21,7 +21,7 @@ const filterHeading = filterSummary.textContent;
 const narrow = window.matchMedia("(max-width: 40rem)"); // as the style sheet's phone layout
 
 let pagefind = null;
-let filterCounts = false; // whether Pagefind holds every filter chunk (needed for counts)
+let filterCounts = false; // whether counts are shown: the filter box was opened (see showFilters)
 let shown = 0;
 let current = []; // the results known so far, in order
 let complete = false; // whether every index part has been searched for them
@@ -244,6 +244,8 @@ async function run() {
       wordsFor.set(state.q, words);
       state.words = words;
     }
+    if (filterCounts) await countable(state); // then every part that can answer is searched
+    if (id !== runId) return;
     // A reference ("2021/7/014") may be anywhere in the archive: it is pinned first only
     // when every part has been searched.
     await collect(state, reference ? Infinity : PAGE, id);
@@ -418,6 +420,7 @@ async function valueCounts(state) {
 // counts hold the results of the parts that fall back for the query (see isFallback),
 // which are dropped ("Jagdzentrum": 11 results; "Soziales (13)", which found none).
 async function counted(q, filters) {
+  if (!pagefind) return {}; // no part can answer: nothing loaded, nothing to count
   const search = await pagefind.search(q, { filters: pagefindFilters({ filters }) });
   const fallback = await judge(asItems(search.results), q);
   if (![...fallback.values()].some(Boolean)) return search.filters;
@@ -433,10 +436,15 @@ function pagefindFilters(state) {
   return filters;
 }
 
-// Counts per filter value need every part, its word chunks and every filter chunk of it
-// (a query at 10,000 resolutions: ~500 KB instead of 150-300): they are loaded only once
-// the filter box is opened or a filter is set, and after the first results are on
-// screen. Every part searched, the count of results is exact.
+// Counts per filter value need every part that can answer the query (see answering), its
+// word chunks and every filter chunk of it (a common word at 10,000 resolutions: ~500 KB
+// instead of ~150): they are loaded only once the filter box is opened or a filter is set,
+// and after the first results are on screen. Every part searched, the count is exact.
+async function countable(state) {
+  await Promise.all((await answering(config.parts, state.words)).map(merge));
+  if (pagefind) await pagefind.filters(); // the filter chunks of the parts loaded, once each
+}
+
 async function showFilters(state, id) {
   const chosen = Object.keys(state.filters).length > 0;
   // On a phone a filter set in the address leaves the box closed (its values would push
@@ -447,11 +455,8 @@ async function showFilters(state, id) {
     filterDetails.hidden = current.length === 0 && (!chosen || !config.parts.length);
     return;
   }
-  await Promise.all(config.parts.map(merge));
-  if (!filterCounts) {
-    await pagefind.filters();
-    filterCounts = true;
-  }
+  await countable(state);
+  filterCounts = true;
   if (id !== runId) return;
   filterDetails.open = true; // a filter set in the address is shown (see above)
   if (!complete) await collect(state, Infinity, id);
