@@ -642,6 +642,38 @@ def test_a_double_click_on_more_shows_each_result_once(page, sub_path_site):
     assert page.errors == []
 
 
+def test_back_from_a_result_shows_the_results_as_they_were(page, sub_path_site):
+    """Back from the 26th result (or a reload) showed the first ten again, at the top."""
+    base, _ = sub_path_site
+    page.goto(f"{base}suche/?q=Kreistag")
+    wait_for_results(page)
+    for shown in (20, 30):
+        page.click("#search-more")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#search-results > li').length >= {shown}")
+    link = page.locator("#search-results > li a").nth(25)
+    link.scroll_into_view_if_needed()
+    top, href = link.evaluate("a => a.getBoundingClientRect().top"), link.get_attribute("href")
+    assert page.evaluate("window.scrollY") > 1000
+    link.click()
+    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    page.go_back()
+    page.wait_for_function("() => document.querySelectorAll('#search-results > li').length "
+                           ">= 30 && window.scrollY > 1000")
+    again = page.locator("#search-results > li a").nth(25)
+    assert again.get_attribute("href") == href
+    assert abs(again.evaluate("a => a.getBoundingClientRect().top") - top) < 2
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#search-results > li').length "
+                           ">= 30")
+    page.fill("#search-field", "Integration")  # a new search: its first ten
+    page.press("#search-field", "Enter")
+    page.wait_for_url(re.compile(r"q=Integration$"))
+    wait_for_results(page)
+    assert len(results(page)) == 10
+    assert page.errors == []
+
+
 def test_a_query_with_dollar_patterns_is_shown_as_typed(page, sub_path_site):
     base, _ = sub_path_site
     page.goto(f"{base}suche/?q={quote('Zzzqx $` $& $1')}")

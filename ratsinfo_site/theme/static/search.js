@@ -63,9 +63,24 @@ function writeState(state, replace) {
   if (state.sort === "asc") params.set("sort", "asc");
   const query = params.toString();
   const url = window.location.pathname + (query ? "?" + query : "");
-  if (replace) window.history.replaceState(null, "", url);
-  else window.history.pushState(null, "", url);
+  if (replace) {
+    window.history.replaceState(null, "", url);
+  } else {
+    remember({ scroll: window.scrollY }); // where the results before were, for "back"
+    window.history.pushState(null, "", url);
+  }
 }
+
+// Going back to the results (from a result, or a reload) showed the first ten again, at
+// the top of the page: how many were shown and how far the page was scrolled are kept
+// in the history entry, and given back once the results are on screen (see run).
+window.history.scrollRestoration = "manual";
+
+function remember(values) {
+  window.history.replaceState({ ...(window.history.state || {}), ...values }, "");
+}
+
+window.addEventListener("pagehide", () => remember({ scroll: window.scrollY }));
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -156,6 +171,7 @@ async function showBatch(id) {
     .filter((node, i) => !(data[i].meta || {}).sentinel);
   list.append(...nodes);
   shown += batch.length;
+  remember({ shown });
   const pressed = document.activeElement === more;
   more.hidden = complete && shown >= current.length;
   // The last batch hides the button that had the focus: it goes on to the first new result
@@ -225,6 +241,7 @@ function markChosen(state) {
 async function run() {
   const id = ++runId;
   const state = readState();
+  const kept = window.history.state || {}; // what this entry showed before (see remember)
   markChosen(state);
   input.value = state.q;
   sortSelect.value = state.sort;
@@ -257,9 +274,15 @@ async function run() {
     if (id !== runId) return;
     await showMore();
     if (id !== runId) return;
+    while (shown < (kept.shown || 0) && !more.hidden) {
+      await showMore(); // as many as were shown before going to a result
+      if (id !== runId) return;
+    }
     // The status changes last: once it says how many, the results are on screen.
     announce(state);
     if (!filterCounts) await showFilters(state, id);
+    if (id !== runId) return;
+    if (kept.scroll) window.scrollTo(0, kept.scroll); // the page laid out as it was
   } catch (error) {
     console.error(error);
     status.textContent = t.search_failed;
