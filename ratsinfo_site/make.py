@@ -52,7 +52,7 @@ from ratsinfo_site.render import (
 )
 from ratsinfo_site.search import BUNDLE, PARTS_AT_ONCE, build_search_index, indexing_mb
 from ratsinfo_site.search_text import prepare as prepare_search_text
-from ratsinfo_site.search_text import prepare_meanwhile
+from ratsinfo_site.search_text import prepare_meanwhile, prune_texts
 from ratsinfo_site.search_text import release as release_search_text
 from ratsinfo_site.sources import Source, code_digest, find_sources
 from ratsinfo_site.urls import Urls, output_path
@@ -169,6 +169,7 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
             history = read_history(config.content_dir, _published_files(config, archive))
             pages = build_pages(archive, urls, t, config, history)
             keep()  # the pages and what they hold
+            prune_texts(cache_dir, {a.digest for r in archive.resolutions for a in r.attachments})
             prints = Fingerprints(site)
             manifest = Manifest(config.output_dir, site)
             clock.lap("read")

@@ -29,6 +29,7 @@ ATTACHMENT_INDEX_CHARS = 60_000
 
 
 _cache_dir: Path | None = None  # set by prepare(): where extracted texts are kept
+TEXTS = "attachment-text"  # in the build's cache folder: each PDF's text, by its digest
 
 
 # A few texts in memory, for a file that several resolutions list (a session's minutes):
@@ -45,12 +46,24 @@ def attachment_text(path: Path, digest: str) -> str:
         return ""
     if _cache_dir is None:
         return _pdf_text(path)
-    stored = _cache_dir / "attachment-text" / f"{digest}.pickle"
+    stored = _cache_dir / TEXTS / f"{digest}.pickle"
     text = read_cache(stored, _extractor())
     if text is None:
         text = _pdf_text(path)
         write_cache(stored, _extractor(), text)
     return text
+
+
+def prune_texts(cache_dir: Path | None, digests: set[str]) -> None:
+    """Remove from the cache the texts of PDFs that no public resolution lists (each
+    version of a replaced attachment stayed there, and the Pages workflow carries the
+    cache from run to run)."""
+    folder = cache_dir / TEXTS if cache_dir else None
+    if folder is None or not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.name.split(".")[0] not in digests:  # a text, or one left half-written
+            path.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)

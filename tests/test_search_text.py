@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 
@@ -94,6 +95,26 @@ def test_attachment_text_comes_from_the_cache_when_every_page_is_built_again(
     attachment_text.cache_clear()
     assert site.run("build", "--no-cache", capsys=capsys).code == 0  # read again
     assert "Neugelesen" in site.page("beschluesse/2024-2/")
+
+
+def test_the_text_of_an_attachment_no_longer_listed_leaves_the_cache(site: Site, capsys):
+    """Each version of a replaced PDF kept its text in the cache, which the Pages workflow
+    carries from run to run: it grew with every replaced attachment."""
+    site.write("content/files/plan.pdf", text_pdf("Fahrradabstellanlage"))
+    site.write("content/files/karte.pdf", text_pdf("Ortsumgehung"))
+    site.resolution("plan", 'reference: "2024/2"\ntitle: "Plan"\ndate: 2024-02-01\n'
+                    'public: true\nattachments:\n  - {title: Plan, file: plan.pdf}\n'
+                    '  - {title: Karte, file: karte.pdf}\n')
+    assert site.run("build", capsys=capsys).code == 0
+    texts = site.root / ".ratsinfo-cache" / search_text.TEXTS
+    assert len(list(texts.iterdir())) == 2
+    site.write("content/files/plan.pdf", text_pdf("Fahrradparkhaus"))  # a new version
+    assert site.run("build", capsys=capsys).code == 0
+    assert "Fahrradparkhaus" in site.page("beschluesse/2024-2/")
+    kept = {path.stem for path in texts.iterdir()}
+    digests = {hashlib.sha256((site.root / "content/files" / name).read_bytes()).hexdigest()
+               for name in ("plan.pdf", "karte.pdf")}
+    assert kept == digests  # the old version's text is gone, the unchanged one kept
 
 
 @pytest.mark.parametrize("error", [RecursionError, AttributeError, IndexError, MemoryError])
