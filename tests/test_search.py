@@ -879,11 +879,18 @@ def test_the_filter_box_of_a_rare_word_loads_only_the_parts_that_have_it(page, p
     assert page.errors == []
 
 
-def test_without_the_word_map_every_part_is_searched(page, parted):
-    """A map that cannot be read (an old listing a browser kept whose chunks are gone, or
-    none) leaves the search as it was before the map: every part may answer."""
+@pytest.mark.parametrize("gone", ["listing", "chunk"])
+def test_without_the_word_map_every_part_is_searched(page, parted, gone):
+    """A map that cannot be read (none, or an old listing a browser kept whose chunks are
+    gone) leaves the search as it was before the map: every part may answer."""
     every = {p.name for p in index_parts(parted.public)}
-    (parted.public / "pagefind" / "words" / "index.json").unlink()
+    words = parted.public / "pagefind" / "words"
+    if gone == "listing":
+        (words / "index.json").unlink()
+    else:  # every chunk the word may be in
+        for _, name, _ in json.loads((words / "index.json").read_bytes())["chunks"]:
+            if "radwegeplanungsbeirat" in (words / f"{name}.json").read_text("utf-8"):
+                (words / f"{name}.json").unlink()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     with serve(parted.public) as base:
