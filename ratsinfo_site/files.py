@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -19,6 +20,12 @@ def link_or_copy(source: Path, target: Path, symbolic: bool = False) -> None:
             os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def file_digest(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, in hex: how an attachment is known (Attachment.digest)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def tree_size(folder: Path | str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import unicodedata
@@ -15,6 +14,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from ratsinfo_site.errors import Problem, warning
+from ratsinfo_site.files import file_digest
 from ratsinfo_site.load import UNPARSED, RawDocument, WrittenFloat, as_value
 from ratsinfo_site.markup import (
     IMAGE,
@@ -591,9 +591,7 @@ def _attachments(fields: _Fields, files_dir: Path) -> tuple[Attachment, ...]:
                             f"{stat.st_size / MB:.1f} MB, more than GitHub takes in one file "
                             f"({ATTACHMENT_LIMIT // MB} MB): the push or the Pages deploy "
                             "may fail; publish it elsewhere and link it")
-            with open(source, "rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            found.append(Attachment(title, rel, source, stat.st_size, digest))
+            found.append(Attachment(title, rel, source, stat.st_size, file_digest(source)))
     return tuple(found)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ratsinfo_site.errors import Problem
-from ratsinfo_site.files import read_cache, write_cache
+from ratsinfo_site.files import file_digest, read_cache, write_cache
 from ratsinfo_site.load import KINDS, read_document
 from ratsinfo_site.model import (
     COMMITTEE_KEYS,
@@ -127,10 +127,10 @@ class RecordCache:
         for path, a_size, a_mtime in parsed.attachments:
             try:
                 stat = os.stat(path)
+                if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime) and \
+                        (stat.st_size != a_size or file_digest(path) != digests.get(path)):
+                    return None
             except OSError:
-                return None
-            if (stat.st_size, stat.st_mtime_ns) != (a_size, a_mtime) and \
-                    (stat.st_size != a_size or _file_digest(path) != digests.get(path)):
                 return None
             stats.append((path, stat.st_size, stat.st_mtime_ns))
         if not all(text.exists() for text in _stored(parsed.record)):
@@ -159,14 +159,6 @@ class RecordCache:
 
     def _number(self, key: str) -> int:
         return zlib.crc32(key.encode()) % self.SHARDS
-
-
-def _file_digest(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def _stored(record: Any) -> list[StoredText]:
