@@ -66,7 +66,7 @@ def index_seconds(root: Path, public: Path, runs: int) -> float:
         config = load_config()
     archive, _ = read_archive(config, root / CACHE, save=False)
     t = catalogue(config.language)
-    parts = index_parts(archive, Urls(config.base_path, config.host, t.words))
+    parts = index_parts(archive, Urls.for_site(config, t))
     times = []
     for _ in range(runs):
         scratch = Path(tempfile.mkdtemp(dir=public.parent))

@@ -277,13 +277,17 @@ def read_metadata(path: Path) -> list:
     return cbor2.loads(_unpack(path))
 
 
+def _chunk_files(folder: Path, meta: list) -> list[Path]:
+    """The word index chunks a part's metadata lists, in its order."""
+    return [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
+
+
 def index_words(folder: Path, language: str) -> tuple[str, ...] | None:
     """The sorted words of the word index of the part in ``folder``; None where its files
     are not as this module knows them."""
     try:
         meta = read_metadata(metadata_file(folder, language))
-        found = {word for _, _, name in meta[2]
-                 for word, _ in words(_unpack(folder / "index" / f"{name}.pf_index"))}
+        found = {word for path in _chunk_files(folder, meta) for word, _ in words(_unpack(path))}
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
             cbor2.CBORDecodeError):
         return None
@@ -298,7 +302,7 @@ def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         old_meta = metadata_file(folder, language, entry)
         meta = read_metadata(old_meta)
-        old_chunks = [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
+        old_chunks = _chunk_files(folder, meta)
         entries = [word for path in old_chunks for word in words(_unpack(path))]
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
             cbor2.CBORDecodeError):

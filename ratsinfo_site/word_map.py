@@ -98,10 +98,11 @@ def write_word_map(bundle: Path, parts: dict[str, str]) -> None:
     shutil.rmtree(folder, ignore_errors=True)  # of the output before last: unlinked
     folder.mkdir(parents=True)
     listing = []
+    # the parts' names count: a listing of one build never reads another's chunk
+    salt = json.dumps(names).encode()
     for entries, within in chunks:
         data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-        # the parts' names count: a listing of one build never reads another's chunk
-        name = hashlib.sha256(json.dumps(names).encode() + data).hexdigest()[:12]
+        name = hashlib.sha256(salt + data).hexdigest()[:12]
         (folder / f"{name}.json").write_bytes(data)
         listing.append([entries[0][0], name, code(within)])
     (folder / LISTING).write_text(

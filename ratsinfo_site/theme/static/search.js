@@ -382,6 +382,17 @@ async function answeringParts(q) {
   }
 }
 
+// The words of one chunk of the map, each with its parts, asked for once.
+function wordChunk(name) {
+  if (!wordChunks.has(name)) {
+    wordChunks.set(name, fetch(`${config.words}${name}.json`).then((response) => {
+      if (!response.ok) throw new Error(`word map chunk ${name}: ${response.status}`);
+      return response.json();
+    }));
+  }
+  return wordChunks.get(name);
+}
+
 const partsIn = (code, names) => (code === "*" ? names
   : code.split(",").map((i) => names[Number(i)]));
 
@@ -403,16 +414,7 @@ async function partsWith(listing, term) {
       edges.push(name);
     }
   });
-  const read = (name) => {
-    if (!wordChunks.has(name)) {
-      wordChunks.set(name, fetch(`${config.words}${name}.json`).then((response) => {
-        if (!response.ok) throw new Error(`word map chunk ${name}: ${response.status}`);
-        return response.json();
-      }));
-    }
-    return wordChunks.get(name);
-  };
-  for (const words of await Promise.all(edges.map(read))) {
+  for (const words of await Promise.all(edges.map(wordChunk))) {
     for (const [word, code] of words) {
       if (word.startsWith(term)) partsIn(code, parts).forEach((part) => found.add(part));
     }
