@@ -526,6 +526,33 @@ def test_an_amount_is_found_with_or_without_its_currency_sign(page, site: Site, 
     assert page.errors == []
 
 
+def test_an_amount_is_found_whichever_way_its_currency_is_written(page, site: Site, capsys):
+    """Papers write "40.000 €", "40.000 EUR" and "40.000 Euro"; a query had to spell it
+    as the page did: "50.000 Euro" found nothing on the example's pages with
+    "50.000 EUR", nor did the phrase "50.000 €" (its sign before the closing quote)."""
+    site.resolution("a", 'reference: "2021/1"\ntitle: "Radweg"\ndate: 2021-01-01\n'
+                    "public: true\n", "Ein Zuschuss von 40.000 EUR für den Steg.\n")
+    site.resolution("b", 'reference: "2021/2"\ntitle: "Schulbus"\ndate: 2021-02-01\n'
+                    "public: true\n", "Ein Zuschuss von 40.000 Euro für den Bus.\n")
+    site.resolution("c", 'reference: "2021/3"\ntitle: "Kita"\ndate: 2021-03-01\n'
+                    "public: true\n", "Ein Zuschuss von 40.000 € für die Kita, 9.000 Euro "
+                    "Eigenanteil.\n")
+    site.resolution("d", 'reference: "2021/4"\ntitle: "Hallenbad"\ndate: 2021-04-01\n'
+                    "public: true\n", "Ein Zuschuss von 30.000 Euro für das Bad.\n")
+    assert site.run("build", capsys=capsys).code == 0
+    every = ["Kita", "Schulbus", "Radweg"]  # newest first
+    with serve(site.public) as base:
+        for query in ("40.000", "40.000 €", "40.000 EUR", "40.000 Euro", "40.000 euro",
+                      '"40.000 €"', '"40.000 EUR"', '"Zuschuss von 40.000 Euro"',
+                      "Zuschuss 40.000 Euro"):
+            assert titles(search(page, base, query)) == every, query
+        assert titles(search(page, base, "Euro")) == ["Hallenbad", "Kita", "Schulbus"]
+        # a currency word inside a phrase stays: its words must follow one another
+        assert titles(search(page, base, '"9.000 Euro Eigenanteil"')) == ["Kita"]
+        assert titles(search(page, base, '"40.000 Euro für"')) == ["Schulbus"]
+    assert page.errors == []
+
+
 def test_an_excerpt_begins_with_a_word_not_with_a_separator(page, site: Site, capsys):
     """Pagefind's excerpt is a window of the page's words, and "·" between the facts of a
     page (type · reference) counts as one: results began "· Posten13 · …"."""

@@ -48,11 +48,21 @@ const plainQuery = (q) =>
   q.replace(/[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     .replace(/[\u201c\u201d\u201e\u00ab\u00bb]/g, '"').normalize("NFC").trim();
 
-// Symbols that begin or end a word ("€" of "25.000 €" or "3.000€"): Pagefind's index
-// has the words without them, but its search keeps them (it drops only punctuation), and
-// so found nothing for the query.
+// Symbols that begin or end a word ("€" of "25.000 €" or "3.000€", also within a
+// phrase's quotes): Pagefind's index has the words without them, but its search keeps
+// them (it drops only punctuation), and so found nothing for the query. A currency
+// written as a word after an amount ("50.000 EUR", "50.000 Euro") is left to the amount
+// as well, where no word of a phrase follows it: papers write the same amount in all
+// three ways, and every word of a query must be on the pages it finds.
 const searchWords = (q) =>
-  q.replace(/(^|\s)\p{S}+|\p{S}+(?=\s|$)/gu, "$1").replace(/\s+/g, " ").trim() || q;
+  q.replace(/(^|[\s"])\p{S}+|\p{S}+(?=["\s]|$)/gu, "$1")
+    .split(/("[^"]*")/) // the phrases at odd places
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/(\d)\s+(?:eur|euro)(?=\s|$)/giu, "$1");
+      const phrase = part.slice(1, -1).replace(/(\d)\s+(?:eur|euro)\s*$/iu, "$1").trim();
+      return phrase ? `"${phrase}"` : " ";
+    })
+    .join("").replace(/\s+/g, " ").trim() || q;
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
