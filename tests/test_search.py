@@ -225,6 +225,9 @@ def test_a_long_word_is_not_found_by_a_shorter_word_that_begins_it_in_another_pa
     ("2021/7/014", SEED),
     ("2021/7/039", "Abfallwirtschaftskonzept des Kyffhäuserkreises 2022–2026"),  # an alias
     ("A-2022/004", None),
+    # as a citation gives it: the paper first, though other papers have its words too
+    ("2021/7/014 Integrationskonzept", SEED),
+    ("Beschlussvorlage Nr. 2021/7/014 Integrationskonzept Kyffhäuserkreis", SEED),
 ])
 def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, expected):
     base, _ = sub_path_site

@@ -128,11 +128,26 @@ const decode = (text) => (text.includes("&")
 
 const squash = (text) => (text || "").toLocaleLowerCase().replace(/[\p{P}\s]+/gu, "");
 
+// Whether the query, or a run of its words, is the paper's reference or one of its
+// aliases: "2021/7/014", or "2021/7/014 Integrationskonzept" as a citation gives it.
 function isReferenceOf(meta, q) {
-  const wanted = squash(q);
-  if (!wanted) return false;
-  const refs = [meta.reference, ...(meta.aliases ? meta.aliases.split(" | ") : [])];
-  return refs.some((ref) => squash(ref) === wanted);
+  const refs = new Set([meta.reference, ...(meta.aliases ? meta.aliases.split(" | ") : [])]
+    .map(squash).filter(Boolean));
+  return runsOf(q).some((run) => refs.has(squash(run)));
+}
+
+// The runs of neighbouring words of a query that have a digit, longest first
+// ("Nr. 2021/7/014 Integration": "Nr. 2021/7/014 Integration" … "2021/7/014").
+function runsOf(q) {
+  const words = q.split(/\s+/).filter(Boolean);
+  const runs = [];
+  for (let length = words.length; length > 0; length -= 1) {
+    for (let i = 0; i + length <= words.length; i += 1) {
+      const run = words.slice(i, i + length).join(" ");
+      if (/\d/.test(run)) runs.push(run);
+    }
+  }
+  return runs;
 }
 
 function resultNode(data, pinned) {
@@ -687,17 +702,17 @@ const shapeOf = (text) => [...text.normalize("NFC")]
   .map((c) => (/[0-9]/.test(c) ? "9" : /\p{L}/u.test(c) ? "a" : "-"))
   .filter((kind, i, all) => kind !== all[i - 1]).join("").replace(/^-+|-+$/g, "");
 
-// Whether the query ends in words of the form of one of the archive's references or
-// aliases ("2021 / 7 / 014", "Vorlage Nr. 2021/7/014"): only then is every part searched
-// for it (a common query with a number, "Haushalt 2024", costs what a word does).
+// Whether the query has words of the form of one of the archive's references or aliases
+// ("2021 / 7 / 014", "Vorlage Nr. 2021/7/014", "2021/7/014 Integrationskonzept"): only
+// then is every part searched for it (a common query with a number, "Haushalt 2024",
+// costs what a word does).
 function mayBeReference(q) {
-  if (!/\d/.test(q)) return false;
   const shapes = new Set(config.referenceShapes || []);
-  const words = q.split(/\s+/).filter(Boolean);
-  return words.some((_, i) => shapes.has(shapeOf(words.slice(i).join(" "))));
+  return runsOf(q).some((run) => shapes.has(shapeOf(run)));
 }
 
-// A reference or alias typed as the query puts that paper first ("Direkttreffer").
+// A reference or alias typed as the query, or among its words, puts that paper first
+// ("Direkttreffer").
 async function pinReference(items, q) {
   const found = await referenceAt(items, q);
   if (found >= 0) {
@@ -721,17 +736,18 @@ async function referenceAt(items, q, within = 50) {
 
 // A reference typed with spaces ("2021 / 7 / 014", as printed papers space it) is several
 // words, which its paper need not all have ("7" is no word of it), and one named as papers
-// and the press name it ("Beschlussvorlage Nr. 2021/7/014") has words its page lacks ("Nr"
-// is a label, not indexed): when the query ends in words that joined are a paper's
-// reference or alias ("20217014", as Pagefind reads "2021/7/014"), the longest such is
-// searched, whatever the filters (the answer is kept for the query).
+// and the press name it ("Beschlussvorlage Nr. 2021/7/014", or cited with its title) has
+// words its page lacks ("Nr" is a label, not indexed): when neighbouring words of the
+// query joined are a paper's reference or alias ("20217014", as Pagefind reads
+// "2021/7/014"), the longest such run is searched, whatever the filters (the answer is
+// kept for the query).
 const wordsFor = new Map(); // query → the words searched for it
 
 async function referenceWords(state, id) {
   const terms = pagefindTerms(state.q);
-  if (terms.length < 2 || !/\d/.test(terms[terms.length - 1])) return state.words;
-  for (let from = 0; from < terms.length; from += 1) {
-    const word = terms.slice(from).join("");
+  if (terms.length < 2) return state.words;
+  for (const run of runsOf(terms.join(" "))) {
+    const word = run.replace(/ /g, "");
     await collect({ ...state, words: word, filters: {} }, Infinity, id);
     if (id !== runId) return state.words;
     // its paper is among the first results of its own reference (each result looked at
