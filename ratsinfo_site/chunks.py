@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -92,16 +93,22 @@ def _array_head(count: int) -> bytes:
 
 def words(chunk: bytes) -> list[tuple[str, bytes]]:
     """The words of an uncompressed word index chunk (after MAGIC), each with its bytes."""
+    return [(word, data) for word, data, _ in _entries(chunk)]
+
+
+def _entries(chunk: bytes) -> list[tuple[str, bytes, bool]]:
+    """``words``, each with whether the word has variants (forms listed with their own
+    pages, "gründen" of "grund")."""
     count, pos = _head(chunk, 0, 4)
     if count != 1:
         raise _Unknown("a word index holds one list")
     count, pos = _head(chunk, pos, 4)
-    found: list[tuple[str, bytes]] = []
+    found: list[tuple[str, bytes, bool]] = []
     if not count:
         return found
     if chunk[pos:pos + 1] != b"\x83":
         raise _Unknown(f"a word expected at {pos}")
-    start, word, pos = pos, None, pos + 1
+    start, word, pos, varied = pos, None, pos + 1, False
     while True:
         text, pos = _text(chunk, pos)
         word = word if word is not None else text
@@ -110,11 +117,13 @@ def words(chunk: bytes) -> list[tuple[str, bytes]]:
         pos = after
         if pos == len(chunk) or chunk[pos - 1] == 0x83:  # the next word begins
             end = pos if pos == len(chunk) else pos - 1
-            found.append((word, chunk[start:end]))
+            found.append((word, chunk[start:end], varied))
             if pos == len(chunk):
                 break
-            start, word = end, None
-        elif chunk[pos - 1] != 0x82:  # a variant of the word ("getätigt") begins
+            start, word, varied = end, None, False
+        elif chunk[pos - 1] == 0x82:  # a variant of the word ("getätigt") begins
+            varied = True
+        else:
             raise _Unknown(f"a word or a variant expected at {pos}")
     if len(found) != count:
         raise _Unknown(f"{count} words announced, {len(found)} found")
@@ -137,6 +146,9 @@ def one_list_a_page(entry: bytes) -> bytes:
     if _ITEMS.match(entry, pos + size).end() == len(entry):
         return entry  # no variant: nothing follows the pages but integers and array heads
     word, pages, variants = cbor2.loads(entry)
+    ids = [_page_numbers(pages), *(_page_numbers(variant[1]) for variant in variants)]
+    if sum(map(len, ids)) == len(set().union(*ids)):
+        return entry  # each page in one list (most words with variants)
     lists = [_pages(pages), *(_pages(variant[1]) for variant in variants)]
     first: dict[int, list] = {}  # page → its positions in the first list that has it
     joined = False
@@ -153,6 +165,11 @@ def one_list_a_page(entry: bytes) -> bytes:
     kept = [[variant[0], _packed(listed)]
             for variant, listed in zip(variants, lists[1:], strict=True) if listed]
     return cbor2.dumps([word, _packed(lists[0]), kept])
+
+
+def _page_numbers(pages: list) -> list[int]:
+    """The pages of a word's list (Pagefind gives each as the difference to the last)."""
+    return list(itertools.accumulate(item[0] for item in pages))
 
 
 def _pages(pages: list) -> dict[int, list]:
@@ -303,15 +320,16 @@ def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
         old_meta = metadata_file(folder, language, entry)
         meta = read_metadata(old_meta)
         old_chunks = _chunk_files(folder, meta)
-        entries = [word for path in old_chunks for word in words(_unpack(path))]
+        entries = [word for path in old_chunks for word in _entries(_unpack(path))]
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
             cbor2.CBORDecodeError):
         return None
-    names = [word for word, _ in entries]
+    names = [word for word, _, _ in entries]
     if not entries or names != sorted(names) or len(set(names)) != len(names):
         return None
-    try:
-        entries = [(word, one_list_a_page(data)) for word, data in entries]
+    try:  # (a word without variants has each page once)
+        entries = [(word, one_list_a_page(data) if varied else data)
+                   for word, data, varied in entries]
     except (ValueError, TypeError, IndexError, cbor2.CBORDecodeError):
         return None
     cut = leaves(entries)
