@@ -239,6 +239,27 @@ def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, 
     assert query in found[0]["meta"] or expected
 
 
+@pytest.mark.parametrize("query,expected", [
+    ("Kreistag 31.03.2021", "Kreistag, 31.03.2021"),  # a session as papers name it
+    ("kreistag, 31.03.2021", "Kreistag, 31.03.2021"),
+    ("Integrationskonzept Kyffhäuserkreis 2020", SEED),  # a title typed out
+])
+def test_a_title_typed_out_is_the_first_result(page, sub_path_site, query, expected):
+    """The session "Kreistag, 31.03.2021" was the third result of "Kreistag 31.03.2021",
+    after the papers decided there; a paper's whole title the fourth of its words."""
+    base, _ = sub_path_site
+    found = search(page, base, query)
+    assert found[0]["title"] == expected and found[0]["pinned"], titles(found)
+    assert len(found) > 1 and not any(f["pinned"] for f in found[1:])
+    assert page.errors == []
+
+
+def test_only_a_whole_title_is_a_direct_hit(page, sub_path_site):
+    base, _ = sub_path_site
+    for query in ("Kreistag", "31.03.2021", "Integrationskonzept"):
+        assert not any(f["pinned"] for f in search(page, base, query)), query
+
+
 @pytest.mark.parametrize("query,written", [
     ("2021 / 7 / 014", "2021/7/014"),
     ("2021 7 014", "2021/7/014"),

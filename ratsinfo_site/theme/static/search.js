@@ -294,6 +294,8 @@ async function run() {
     if (id !== runId) return;
     if (reference) await pinReference(current, state.words);
     if (id !== runId) return;
+    if (!current[0]?.pinned) await pinTitle(current, state.q);
+    if (id !== runId) return;
     shown = 0;
     if (filterCounts) renderFilters(state, await valueCounts(state));
     if (id !== runId) return;
@@ -714,12 +716,25 @@ function mayBeReference(q) {
 // A reference or alias typed as the query, or among its words, puts that paper first
 // ("Direkttreffer").
 async function pinReference(items, q) {
-  const found = await referenceAt(items, q);
-  if (found >= 0) {
-    const [item] = items.splice(found, 1);
-    item.pinned = true;
-    items.unshift(item);
-  }
+  pin(items, await referenceAt(items, q));
+}
+
+// A result whose title is the query ("Kreistag 31.03.2021" for the session "Kreistag,
+// 31.03.2021", or a paper's title typed out) is put first, where it is among the first
+// results (their data are loaded to show them in any case).
+async function pinTitle(items, q) {
+  const wanted = squash(q);
+  const data = await Promise.all(items.slice(0, PAGE).map(dataOf));
+  pin(items, data.findIndex((d) => !(d.meta || {}).sentinel
+    && squash((d.meta || {}).title) === wanted));
+}
+
+// The result at ``found`` (none: -1) goes first, as a direct hit.
+function pin(items, found) {
+  if (found < 0) return;
+  const [item] = items.splice(found, 1);
+  item.pinned = true;
+  items.unshift(item);
 }
 
 // Where among the first results (50, or ``within``) is the paper of that reference or
