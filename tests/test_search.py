@@ -228,6 +228,10 @@ def test_a_long_word_is_not_found_by_a_shorter_word_that_begins_it_in_another_pa
     # as a citation gives it: the paper first, though other papers have its words too
     ("2021/7/014 Integrationskonzept", SEED),
     ("Beschlussvorlage Nr. 2021/7/014 Integrationskonzept Kyffhäuserkreis", SEED),
+    # a paragraph pasted as the query: its runs of words are tried up to eight words long
+    pytest.param("Der Kreistag beschloss am 31.03.2021 mit Beschlussvorlage Nr. 2021/7/014 "
+                 + "die Verwaltung wird beauftragt, das Konzept umzusetzen " * 6, SEED,
+                 id="pasted-paragraph"),
 ])
 def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, expected):
     base, _ = sub_path_site

@@ -137,11 +137,13 @@ function isReferenceOf(meta, q) {
 }
 
 // The runs of neighbouring words of a query that have a digit, longest first
-// ("Nr. 2021/7/014 Integration": "Nr. 2021/7/014 Integration" … "2021/7/014").
+// ("Nr. 2021/7/014 Integration": "Nr. 2021/7/014 Integration" … "2021/7/014"), of at most
+// RUN_WORDS words (a text pasted as the query has thousands of runs).
+const RUN_WORDS = 8; // "A 2021 / 7 / 014" is six
 function runsOf(q) {
   const words = q.split(/\s+/).filter(Boolean);
   const runs = [];
-  for (let length = words.length; length > 0; length -= 1) {
+  for (let length = Math.min(words.length, RUN_WORDS); length > 0; length -= 1) {
     for (let i = 0; i + length <= words.length; i += 1) {
       const run = words.slice(i, i + length).join(" ");
       if (/\d/.test(run)) runs.push(run);
@@ -704,14 +706,16 @@ const shapeOf = (text) => [...text.normalize("NFC")]
   .map((c) => (/[0-9]/.test(c) ? "9" : /\p{L}/u.test(c) ? "a" : "-"))
   .filter((kind, i, all) => kind !== all[i - 1]).join("").replace(/^-+|-+$/g, "");
 
-// Whether the query has words of the form of one of the archive's references or aliases
-// ("2021 / 7 / 014", "Vorlage Nr. 2021/7/014", "2021/7/014 Integrationskonzept"): only
-// then is every part searched for it (a common query with a number, "Haushalt 2024",
-// costs what a word does).
-function mayBeReference(q) {
+// The runs of the query's words of the form of one of the archive's references or
+// aliases ("2021 / 7 / 014" of "Vorlage Nr. 2021 / 7 / 014" or of "2021 / 7 / 014
+// Integrationskonzept"): only for such a query is every part searched (a common query
+// with a number, "Haushalt 2024", costs what a word does).
+function referenceRuns(q) {
   const shapes = new Set(config.referenceShapes || []);
-  return runsOf(q).some((run) => shapes.has(shapeOf(run)));
+  return runsOf(q).filter((run) => shapes.has(shapeOf(run)));
 }
+
+const mayBeReference = (q) => referenceRuns(q).length > 0;
 
 // A reference or alias typed as the query, or among its words, puts that paper first
 // ("Direkttreffer").
@@ -752,17 +756,15 @@ async function referenceAt(items, q, within = 50) {
 // A reference typed with spaces ("2021 / 7 / 014", as printed papers space it) is several
 // words, which its paper need not all have ("7" is no word of it), and one named as papers
 // and the press name it ("Beschlussvorlage Nr. 2021/7/014", or cited with its title) has
-// words its page lacks ("Nr" is a label, not indexed): when neighbouring words of the
-// query joined are a paper's reference or alias ("20217014", as Pagefind reads
-// "2021/7/014"), the longest such run is searched, whatever the filters (the answer is
+// words its page lacks ("Nr" is a label, not indexed): when a run of the query's words
+// of a reference's form, joined, is a paper's reference or alias ("20217014", as Pagefind
+// reads "2021/7/014"), the longest such is searched, whatever the filters (the answer is
 // kept for the query).
 const wordsFor = new Map(); // query → the words searched for it
 
 async function referenceWords(state, id) {
-  const terms = pagefindTerms(state.q);
-  if (terms.length < 2) return state.words;
-  for (const run of runsOf(terms.join(" "))) {
-    const word = run.replace(/ /g, "");
+  if (pagefindTerms(state.q).length < 2) return state.words;
+  for (const word of new Set(referenceRuns(state.q).map((run) => pagefindTerms(run).join("")))) {
     await collect({ ...state, words: word, filters: {} }, Infinity, id);
     if (id !== runId) return state.words;
     // its paper is among the first results of its own reference (each result looked at
