@@ -17,6 +17,7 @@ from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import BuildError, Problem, errors_in, warning
 from ratsinfo_site.export import export_files
 from ratsinfo_site.feeds import feed_files
+from ratsinfo_site.files import write_file
 from ratsinfo_site.fingerprint import DataFile, Fingerprints, page_digest
 from ratsinfo_site.history import read_history
 from ratsinfo_site.i18n import Catalogue, catalogue
@@ -328,7 +329,7 @@ def _write_pages(config: SiteConfig, env: jinja2.Environment, pages: list[Page],
         if _take_over(out, previous, rel, digest):
             manifest.contents[rel] = _content_of(rel, digest, (previous, spare), out)
         else:
-            jobs.append((page, out.target(rel)))
+            jobs.append((page, out.target(rel, folder=False)))
     resolutions = sum(page.kind == "resolution" for page, _ in jobs)
     word_list()
     if resolutions:
@@ -384,7 +385,7 @@ def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
     for file in files:
         digest = manifest.files[file.path] = prints.of(file.inputs)
         if not _take_over(out, previous, file.path, digest):
-            jobs.append((file, out.target(file.path)))
+            jobs.append((file, out.target(file.path, folder=False)))
     own, cores = memory_mb(), workers()
     if own is None or \
             own * cores * DATA_WORKER_GROWTH + reserved_mb + others_mb() > MEMORY_BUDGET_MB:
@@ -395,7 +396,7 @@ def _write_data(files: list[DataFile], prints: Fingerprints, previous: Manifest,
 
 def _make_file(job: tuple[DataFile, Path]) -> None:
     file, target = job
-    target.write_bytes(file.make())
+    write_file(target, file.make())
 
 
 def _copied_files(archive: Archive, urls: Urls) -> list[tuple[str, Path]]:

@@ -13,6 +13,7 @@ import jinja2
 from ratsinfo_site.config import SiteConfig
 from ratsinfo_site.errors import Problem
 from ratsinfo_site.feeds import feed_of, subscriptions
+from ratsinfo_site.files import write_file
 from ratsinfo_site.fingerprint import Deferred
 from ratsinfo_site.i18n import Catalogue
 from ratsinfo_site.load import show_path
@@ -115,7 +116,7 @@ def render_to_files(env: jinja2.Environment, jobs: list[tuple[Page, Path]], root
             html = render_page(env, page).encode()
         except Exception as exc:  # a site's own template may fail in any way
             return template_problem(root, exc, page.url)
-        target.write_bytes(html)
+        write_file(target, html)
         return content_digest(html)
 
     done = pmap(render, jobs, progress=progress)

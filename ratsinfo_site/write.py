@@ -111,8 +111,10 @@ class OutputWriter:
         """The build failed: the working folder goes, the output stays as it was."""
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def target(self, rel: str) -> Path:
-        """Reserve ``rel`` (each path is written once) and return where it goes.
+    def target(self, rel: str, folder: bool = True) -> Path:
+        """Reserve ``rel`` (each path is written once) and return where it goes; its
+        folder is made unless ``folder`` is false (the file is then written with
+        files.write_file, in the worker that makes it).
 
         The check is by name: the folder is ours and only this writer makes folders and
         files in it (hard links and copies, never symlinks), so nothing can lead outside.
@@ -124,10 +126,10 @@ class OutputWriter:
         if rel in self._existing:
             path.unlink(missing_ok=True)
             self._existing.discard(rel)
-        folder = rel.rpartition("/")[0]
-        if folder and folder not in self._folders:
+        parent = rel.rpartition("/")[0]
+        if folder and parent and parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
+            self._folders.add(parent)
         return path
 
     def _reserve(self, rel: str) -> None:
