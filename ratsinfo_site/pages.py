@@ -165,12 +165,21 @@ SEARCH_LABELS = (
     "filter_result_one", "filter_result_at_least",
 )
 FILTERS = ("filter_topic", "filter_committee", "filter_year", "filter_type", "filter_outcome")
+# Words of the content's language that the search page leaves out of a query, but in a
+# phrase or where it has no other word (search.js, searchWords): every word of a query
+# must be on the pages it finds, and a session's short page has none of them.
+FUNCTION_WORDS = (
+    "der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem",
+    "einen", "und", "oder", "sowie", "am", "im", "vom", "zum", "zur", "beim", "ins", "an",
+    "auf", "aus", "bei", "mit", "nach", "von", "zu", "in", "für", "über", "unter", "vor",
+    "durch", "gegen", "um", "bis", "als",
+)
 
 
 def reference_shape(text: str) -> str:
     """The form of a reference: each run of digits 9, of letters a, of anything else -
     ("2021/7/014" and "2021 / 7 / 014": 9-9-9; "BV 2023/015": a-9-9). The search page
-    searches every index part only for a query that ends in words of a reference's form
+    searches every index part only for a query with words of a reference's form
     (search.js, shapeOf: the same rule), so that "Haushalt 2024" costs what a word does."""
     kinds = ("9" if c in "0123456789" else "a" if c.isalpha() else "-" for c in text)
     return "".join(kind for kind, _ in itertools.groupby(kinds)).strip("-")
@@ -178,8 +187,9 @@ def reference_shape(text: str) -> str:
 
 def search_config(urls: Urls, t: Catalogue, parts: list[Part],
                   references: Sequence[str] = ()) -> dict[str, Any]:
-    """What the search page's script needs: index parts, filter names, labels, and the
-    forms of the archive's references and aliases (those with a digit)."""
+    """What the search page's script needs: index parts, filter names, labels, the forms
+    of the archive's references and aliases (those with a digit), and the content
+    language's function words."""
     m = t.messages
     return {
         # newest first; the page searches them in the order of its sort (see search.js)
@@ -197,6 +207,7 @@ def search_config(urls: Urls, t: Catalogue, parts: list[Part],
         "labels": {**{key: m[key] for key in SEARCH_LABELS}, "months": list(t.months)},
         "referenceShapes": sorted({shape for shape in map(reference_shape, references)
                                    if "9" in shape}),
+        "functionWords": FUNCTION_WORDS,
     }
 
 

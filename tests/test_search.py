@@ -247,6 +247,9 @@ def test_a_reference_as_written_is_the_first_result(page, sub_path_site, query, 
     ("Kreistag 31.03.2021", "Kreistag, 31.03.2021"),  # a session as papers name it
     ("kreistag, 31.03.2021", "Kreistag, 31.03.2021"),
     ("Integrationskonzept Kyffhäuserkreis 2020", SEED),  # a title typed out
+    ("Kreistag am 31.03.2021", "Kreistag, 31.03.2021"),  # function words aside
+    ("Fortschreibung Nahverkehrsplans Kyffhäuserkreis 2021–2025",
+     "Fortschreibung des Nahverkehrsplans für den Kyffhäuserkreis 2021–2025"),
 ])
 def test_a_title_typed_out_is_the_first_result(page, sub_path_site, query, expected):
     """The session "Kreistag, 31.03.2021" was the third result of "Kreistag 31.03.2021",
@@ -256,6 +259,26 @@ def test_a_title_typed_out_is_the_first_result(page, sub_path_site, query, expec
     assert found[0]["title"] == expected and found[0]["pinned"], titles(found)
     assert len(found) > 1 and not any(f["pinned"] for f in found[1:])
     assert page.errors == []
+
+
+def test_function_words_of_a_query_do_not_hide_a_session(page, sub_path_site):
+    """Each word of a query must be on the pages it finds, and a session's page has no
+    "am" or "des": "Kreistag am 31.03.2021" found the papers decided there, not the
+    session. Function words are left out, but in a phrase, or where they are all."""
+    base, _ = sub_path_site
+    session = "Kreistag, 31.03.2021"
+    assert session in titles(search(page, base, "Sitzung des Kreistages am 31.03.2021"))
+    assert session not in titles(search(page, base, '"Kreistag am 31.03.2021"'))
+    phrase = titles(search(page, base, '"Entlastung der Landrätin"'))
+    assert "Feststellung der Jahresrechnung 2019 und Entlastung der Landrätin" in phrase
+    assert len(phrase) < len(search(page, base, "Entlastung Landrätin"))
+    assert count_of(page, base, "die") == count_of(page, base, '"die"') > 10
+    assert page.errors == []
+
+
+def count_of(page, base: str, query: str) -> int:
+    search(page, base, query)
+    return count(page)
 
 
 def test_only_a_whole_title_is_a_direct_hit(page, sub_path_site):

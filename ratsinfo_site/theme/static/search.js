@@ -54,15 +54,29 @@ const plainQuery = (q) =>
 // written as a word after an amount ("50.000 EUR", "50.000 Euro") is left to the amount
 // as well, where no word of a phrase follows it: papers write the same amount in all
 // three ways, and every word of a query must be on the pages it finds.
-const searchWords = (q) =>
-  q.replace(/(^|[\s"])\p{S}+|\p{S}+(?=["\s]|$)/gu, "$1")
+//
+// The content's function words (German "am", "des", "für": pages.FUNCTION_WORDS) are left
+// out of a query, but in a phrase or where it has no other word: each word of a query
+// must be on the pages it finds, and a session's page, a few lines, has none of them
+// ("Kreistag am 31.03.2021" did not find the session "Kreistag, 31.03.2021"; a paper's
+// text has them all, so leaving them out finds what it did).
+const FUNCTION_WORDS = new Set(config.functionWords || []);
+const isFunctionWord = (word) => FUNCTION_WORDS.has(word.toLocaleLowerCase());
+const withoutFunctionWords = (text) =>
+  text.split(/(\s+)/).filter((word) => !isFunctionWord(word)).join("");
+
+const searchWords = (q) => {
+  const words = q.replace(/(^|[\s"])\p{S}+|\p{S}+(?=["\s]|$)/gu, "$1")
     .split(/("[^"]*")/) // the phrases at odd places
     .map((part, i) => {
       if (i % 2 === 0) return part.replace(/(\d)\s+(?:eur|euro)(?=\s|$)/giu, "$1");
       const phrase = part.slice(1, -1).replace(/(\d)\s+(?:eur|euro)\s*$/iu, "$1").trim();
       return phrase ? `"${phrase}"` : " ";
-    })
-    .join("").replace(/\s+/g, " ").trim() || q;
+    });
+  const others = words.map((part, i) => (i % 2 === 0 ? withoutFunctionWords(part) : part));
+  const kept = /[^\s"]/.test(others.join("")) ? others : words;
+  return kept.join("").replace(/\s+/g, " ").trim() || q;
+};
 
 function writeState(state, replace) {
   const params = new URLSearchParams();
@@ -723,14 +737,16 @@ async function pinReference(items, q) {
   pin(items, await referenceAt(items, q));
 }
 
-// A result whose title is the query ("Kreistag 31.03.2021" for the session "Kreistag,
-// 31.03.2021", or a paper's title typed out) is put first, where it is among the first
-// results (their data are loaded to show them in any case).
+// A result whose title is the query ("Kreistag 31.03.2021" or "Kreistag am 31.03.2021" for
+// the session "Kreistag, 31.03.2021", or a paper's title typed out; function words aside)
+// is put first, where it is among the first results (their data are loaded to show them
+// in any case).
 async function pinTitle(items, q) {
-  const wanted = squash(q);
+  const titleKey = (text) => squash(withoutFunctionWords(text || ""));
+  const wanted = titleKey(q);
   const data = await Promise.all(items.slice(0, PAGE).map(dataOf));
   pin(items, data.findIndex((d) => !(d.meta || {}).sentinel
-    && squash((d.meta || {}).title) === wanted));
+    && titleKey((d.meta || {}).title) === wanted));
 }
 
 // The result at ``found`` (none: -1) goes first, as a direct hit.
