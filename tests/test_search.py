@@ -283,7 +283,7 @@ def count_of(page, base: str, query: str) -> int:
 
 def test_only_a_whole_title_is_a_direct_hit(page, sub_path_site):
     base, _ = sub_path_site
-    for query in ("Kreistag", "31.03.2021", "Integrationskonzept"):
+    for query in ("Kreistag", "31.03.2021", "Integrationskonzept", "die", "der Die"):
         assert not any(f["pinned"] for f in search(page, base, query)), query
 
 

@@ -744,6 +744,7 @@ async function pinReference(items, q) {
 async function pinTitle(items, q) {
   const titleKey = (text) => squash(withoutFunctionWords(text || ""));
   const wanted = titleKey(q);
+  if (!wanted) return; // function words only ("die"): no title is meant
   const data = await Promise.all(items.slice(0, PAGE).map(dataOf));
   pin(items, data.findIndex((d) => !(d.meta || {}).sentinel
     && titleKey((d.meta || {}).title) === wanted));
