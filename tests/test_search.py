@@ -839,6 +839,31 @@ def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_where_i
         assert parts_loaded(requested) == holding(site.public, "20193") != every
 
 
+def test_words_of_a_references_form_that_name_no_paper_are_answered_as_words(
+        page, site: Site, capsys, monkeypatch):
+    """A query with words of a reference's form was searched in every part that has its
+    words, a paper named or not: "Haushaltssatzung für das Jahr 2024" (of the form of
+    "OSR-Vorlage Nr. 171") downloaded 836 KB at 10,000 resolutions. Only where a paper's
+    reference is found in it now."""
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)
+    for n in range(36):
+        year = 2019 + n % 3
+        site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "Haushalt 2024 / 2025, '
+                        f'Teil {n}"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n')
+    assert site.run("build", capsys=capsys).code == 0
+    every = {p.name for p in index_parts(site.public)}
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with serve(site.public) as base:
+        page.goto(f"{base}suche/?q={quote('Haushalt 2024 / 2025')}")  # "2024 / 2025": 9-9
+        assert wait_for_results(page).startswith("Mindestens")
+        assert 0 < len(parts_loaded(requested)) < len(every)
+        found = search(page, base, "Haushalt 2020 / 7")  # a reference, and pinned
+        assert found[0]["pinned"] and found[0]["title"] == "Haushalt 2024 / 2025, Teil 7"
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("sort,first_year", [("", "2022"), ("&sort=asc", "2019")])
 def test_on_a_phone_a_common_word_is_answered_from_the_first_parts_in_order(
         page, parted, sort, first_year):
