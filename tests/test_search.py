@@ -809,20 +809,26 @@ def holding(public, start: str) -> set[str]:
             if any(word.startswith(start) for word in index_words(part, "de"))}
 
 
+def papers_in_parts(site: Site, capsys, monkeypatch, title: str) -> set[str]:
+    """36 papers "<title>, Teil n" (references 2019/n to 2021/n) in parts of 12 pages;
+    the names of the parts."""
+    import ratsinfo_site.parts as parts
+    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
+    for n in range(36):
+        year = 2019 + n % 3
+        site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "{title}, Teil {n}"'
+                        f"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n")
+    assert site.run("build", capsys=capsys).code == 0
+    return {p.name for p in index_parts(site.public)}
+
+
 def test_a_number_that_is_no_reference_is_answered_as_a_word_a_reference_where_it_is(
         page, site: Site, capsys, monkeypatch):
     """Every part was searched for any query with a digit (a reference may be anywhere):
     "Haushalt 2024" downloaded every part's index. Only a query that ends in words of a
     reference's form ("2021/7", "2021 / 7") is searched everywhere now: in every part
     whose index has it (see word_map.py)."""
-    import ratsinfo_site.parts as parts
-    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)  # several parts for a small archive
-    for n in range(36):
-        year = 2019 + n % 3
-        site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "Haushalt 2024, Teil {n}"'
-                        f"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n")
-    assert site.run("build", capsys=capsys).code == 0
-    every = {p.name for p in index_parts(site.public)}
+    every = papers_in_parts(site, capsys, monkeypatch, "Haushalt 2024")
     assert len(every) >= 3
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
@@ -845,14 +851,7 @@ def test_words_of_a_references_form_that_name_no_paper_are_answered_as_words(
     words, a paper named or not: "Haushaltssatzung für das Jahr 2024" (of the form of
     "OSR-Vorlage Nr. 171") downloaded 836 KB at 10,000 resolutions. Only where a paper's
     reference is found in it now."""
-    import ratsinfo_site.parts as parts
-    monkeypatch.setattr(parts, "MAX_PART_PAGES", 12)
-    for n in range(36):
-        year = 2019 + n % 3
-        site.resolution(f"r{n}", f'reference: "{year}/{n}"\ntitle: "Haushalt 2024 / 2025, '
-                        f'Teil {n}"\ndate: {year}-0{1 + n % 9}-1{n % 9}\npublic: true\n')
-    assert site.run("build", capsys=capsys).code == 0
-    every = {p.name for p in index_parts(site.public)}
+    every = papers_in_parts(site, capsys, monkeypatch, "Haushalt 2024 / 2025")
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     with serve(site.public) as base:
