@@ -66,15 +66,15 @@ const withoutFunctionWords = (text) =>
   text.split(/(\s+)/).filter((word) => !isFunctionWord(word)).join("");
 
 const searchWords = (q) => {
-  const words = q.replace(/(^|[\s"])\p{S}+|\p{S}+(?=["\s]|$)/gu, "$1")
+  const parts = q.replace(/(^|[\s"])\p{S}+|\p{S}+(?=["\s]|$)/gu, "$1")
     .split(/("[^"]*")/) // the phrases at odd places
     .map((part, i) => {
       if (i % 2 === 0) return part.replace(/(\d)\s+(?:eur|euro)(?=\s|$)/giu, "$1");
       const phrase = part.slice(1, -1).replace(/(\d)\s+(?:eur|euro)\s*$/iu, "$1").trim();
       return phrase ? `"${phrase}"` : " ";
     });
-  const others = words.map((part, i) => (i % 2 === 0 ? withoutFunctionWords(part) : part));
-  const kept = /[^\s"]/.test(others.join("")) ? others : words;
+  const others = parts.map((part, i) => (i % 2 === 0 ? withoutFunctionWords(part) : part));
+  const kept = /[^\s"]/.test(others.join("")) ? others : parts;
   return kept.join("").replace(/\s+/g, " ").trim() || q;
 };
 
@@ -142,12 +142,12 @@ const decode = (text) => (text.includes("&")
 
 const squash = (text) => (text || "").toLocaleLowerCase().replace(/[\p{P}\s]+/gu, "");
 
-// Whether the query, or a run of its words, is the paper's reference or one of its
-// aliases: "2021/7/014", or "2021/7/014 Integrationskonzept" as a citation gives it.
-function isReferenceOf(meta, q) {
-  const refs = new Set([meta.reference, ...(meta.aliases ? meta.aliases.split(" | ") : [])]
-    .map(squash).filter(Boolean));
-  return runsOf(q).some((run) => refs.has(squash(run)));
+// Whether the paper's reference or one of its aliases is among ``wanted``: the query's
+// runs of words, squashed ("2021/7/014", or "2021/7/014 Integrationskonzept" as a
+// citation gives it; see referenceAt).
+function isReferenceOf(meta, wanted) {
+  return [meta.reference, ...(meta.aliases ? meta.aliases.split(" | ") : [])]
+    .some((ref) => wanted.has(squash(ref)));
 }
 
 // The runs of neighbouring words of a query that have a digit, longest first
@@ -765,10 +765,11 @@ function pin(items, found) {
 // Where among the first results (50, or ``within``) is the paper of that reference or
 // alias, or -1.
 async function referenceAt(items, q, within = 50) {
+  const wanted = new Set(runsOf(q).map(squash).filter(Boolean)); // once, not per result
   for (let start = 0; start < Math.min(items.length, within); start += 10) {
     const batch = items.slice(start, start + 10);
     const found = (await Promise.all(batch.map(dataOf)))
-      .findIndex((data) => isReferenceOf(data.meta || {}, q));
+      .findIndex((data) => isReferenceOf(data.meta || {}, wanted));
     if (found >= 0) return start + found;
   }
   return -1;
