@@ -16,12 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig
-from pagefind.service import PagefindService
 
 from ratsinfo_site.chunks import pagefind_name, split_part
 from ratsinfo_site.errors import ToolError
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 from ratsinfo_site.incremental import pagefind_binary
+from ratsinfo_site.pagefind_service import QuickService
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
 from ratsinfo_site.parts import Part
 from ratsinfo_site.word_map import part_words, write_word_map
@@ -121,7 +121,7 @@ async def _scripts(language: str, cache_dir: Path | None) -> dict[str, bytes]:
             stored := read_cache(cached, key), dict):
         _known_scripts[key] = stored
     if key not in _known_scripts:
-        async with PagefindService() as service:
+        async with QuickService() as service:
             index = await service.create_index(IndexConfig(force_language=language))
             await index.add_html_file(content=_sentinel(language), url="/")
             files = await index.get_files()
@@ -258,7 +258,7 @@ async def _index_part(site: Path, part: Part, output: Path, language: str,
     with tempfile.TemporaryDirectory(prefix="ratsinfo-search-",
                                      dir=_staging_root()) as staging:
         _stage(site, part, Path(staging), language)
-        service = await PagefindService().launch()
+        service = await QuickService().launch()
         writing, peak = False, None
         try:
             index = await service.create_index(
