@@ -36,6 +36,7 @@ import json
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,6 +63,11 @@ _ITEMS = re.compile(rb"(?:[\x00-\x17\x20-\x37\x80-\x97]|[\x18\x38\x98].|[\x19\x3
 
 class _Unknown(ValueError):
     """The files are not laid out as this module knows them."""
+
+
+# What reading a part's files raises where they are not as this module knows them.
+UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
+              cbor2.CBORDecodeError)
 
 
 def _head(data: bytes, pos: int, major: int) -> tuple[int, int]:
@@ -93,10 +99,10 @@ def _array_head(count: int) -> bytes:
 
 def words(chunk: bytes) -> list[tuple[str, bytes]]:
     """The words of an uncompressed word index chunk (after MAGIC), each with its bytes."""
-    return [(word, data) for word, data, _ in _entries(chunk)]
+    return [(word, data) for word, data, _ in word_entries(chunk)]
 
 
-def _entries(chunk: bytes) -> list[tuple[str, bytes, bool]]:
+def word_entries(chunk: bytes) -> list[tuple[str, bytes, bool]]:
     """``words``, each with whether the word has variants (forms listed with their own
     pages, "gründen" of "grund")."""
     count, pos = _head(chunk, 0, 4)
@@ -149,7 +155,7 @@ def one_list_a_page(entry: bytes) -> bytes:
     ids = [_page_numbers(pages), *(_page_numbers(variant[1]) for variant in variants)]
     if sum(map(len, ids)) == len(set().union(*ids)):
         return entry  # each page in one list (most words with variants)
-    lists = [_pages(pages), *(_pages(variant[1]) for variant in variants)]
+    lists = [decode_pages(pages), *(decode_pages(variant[1]) for variant in variants)]
     first: dict[int, list] = {}  # page → its positions in the first list that has it
     joined = False
     for listed in lists:
@@ -162,9 +168,9 @@ def one_list_a_page(entry: bytes) -> bytes:
             joined = True
     if not joined:
         return entry
-    kept = [[variant[0], _packed(listed)]
+    kept = [[variant[0], encode_pages(listed)]
             for variant, listed in zip(variants, lists[1:], strict=True) if listed]
-    return cbor2.dumps([word, _packed(lists[0]), kept])
+    return cbor2.dumps([word, encode_pages(lists[0]), kept])
 
 
 def _page_numbers(pages: list) -> list[int]:
@@ -172,7 +178,7 @@ def _page_numbers(pages: list) -> list[int]:
     return list(itertools.accumulate(item[0] for item in pages))
 
 
-def _pages(pages: list) -> dict[int, list]:
+def decode_pages(pages: list) -> dict[int, list]:
     """A word's pages as Pagefind encodes them ([page delta, positions, metadata field
     positions] each, with weights or fields as negative numbers among delta-coded
     positions): page → [[(weight, position) …], [(field, position) …]]."""
@@ -196,8 +202,8 @@ def _marked(numbers: list[int], start: int) -> list[tuple[int, int]]:
     return found
 
 
-def _packed(pages: dict[int, list]) -> list:
-    """``_pages`` encoded again as Pagefind writes it (pagefind/src/index/mod.rs,
+def encode_pages(pages: dict[int, list]) -> list:
+    """``decode_pages`` encoded again as Pagefind writes it (pagefind/src/index/mod.rs,
     positions_to_packed_page and meta_positions_to_packed)."""
     items, previous = [], 0
     for page in sorted(pages):
@@ -262,10 +268,10 @@ def _pack(data: bytes, level: int = LEVEL) -> bytes:
 
 
 def _unpack(path: Path) -> bytes:
-    return _unpacked(path.read_bytes(), path.name)
+    return unpacked(path.read_bytes(), path.name)
 
 
-def _unpacked(packed: bytes, name: str) -> bytes:
+def unpacked(packed: bytes, name: str) -> bytes:
     """The bytes of a Pagefind file after its MAGIC, given as it is stored (gzip)."""
     data = gzip.decompress(packed)
     if not data.startswith(MAGIC):
@@ -273,7 +279,7 @@ def _unpacked(packed: bytes, name: str) -> bytes:
     return data[len(MAGIC):]
 
 
-def _name(language: str, data: bytes) -> str:
+def file_name(language: str, data: bytes) -> str:
     return f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"  # 7 as Pagefind's
 
 
@@ -294,7 +300,7 @@ def read_metadata(path: Path) -> list:
     return cbor2.loads(_unpack(path))
 
 
-def _chunk_files(folder: Path, meta: list) -> list[Path]:
+def chunk_files(folder: Path, meta: list) -> list[Path]:
     """The word index chunks a part's metadata lists, in its order."""
     return [folder / "index" / f"{name}.pf_index" for _, _, name in meta[2]]
 
@@ -304,9 +310,8 @@ def index_words(folder: Path, language: str) -> tuple[str, ...] | None:
     are not as this module knows them."""
     try:
         meta = read_metadata(metadata_file(folder, language))
-        found = {word for path in _chunk_files(folder, meta) for word, _ in words(_unpack(path))}
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
-            cbor2.CBORDecodeError):
+        found = {word for path in chunk_files(folder, meta) for word, _ in words(_unpack(path))}
+    except UNREADABLE:
         return None
     return tuple(sorted(found))
 
@@ -319,10 +324,9 @@ def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         old_meta = metadata_file(folder, language, entry)
         meta = read_metadata(old_meta)
-        old_chunks = _chunk_files(folder, meta)
-        entries = [word for path in old_chunks for word in _entries(_unpack(path))]
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
-            cbor2.CBORDecodeError):
+        old_chunks = chunk_files(folder, meta)
+        entries = [word for path in old_chunks for word in word_entries(_unpack(path))]
+    except UNREADABLE:
         return None
     names = [word for word, _, _ in entries]
     if not entries or names != sorted(names) or len(set(names)) != len(names):
@@ -332,6 +336,23 @@ def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
                    for word, data, varied in entries]
     except (ValueError, TypeError, IndexError, cbor2.CBORDecodeError):
         return None
+    if not write_words(folder, language, entry, meta, entries, [*old_chunks, old_meta]):
+        return None
+    return tuple(names)
+
+
+def write_words(folder: Path, language: str, entry: dict, meta: list,
+                entries: list[tuple[str, bytes]], replaced: Sequence[Path] = (),
+                packed: dict[bytes, bytes] | None = None) -> bool:
+    """Write the part in ``folder``: its words ``entries`` (sorted, each once) cut into
+    chunks, its metadata ``meta`` (read from ``replaced``, its pages named as their
+    fragments are) and its entry file; its fragments are renamed. False where the
+    fragments are not as the metadata names them (nothing written then).
+
+    ``packed`` holds the compressed bytes of chunks as a build before wrote them, by their
+    uncompressed bytes: a chunk that came out the same is not compressed again.
+    """
+    names = [word for word, _ in entries]
     cut = leaves(entries)
     listed = []
     for word, (first, end) in groups(names, cut).items():
@@ -351,29 +372,31 @@ def split_part(folder: Path, language: str) -> tuple[str, ...] | None:
     try:
         pages = _fragment_names(folder, meta[1], language, datas)
     except (ValueError, TypeError):
-        return None
+        return False
+    packed = packed or {}
     files: dict[str, bytes] = {}
     chunks = []
     for i, (data, (start, last, _)) in enumerate(zip(datas, listed, strict=True)):
         name = f"{pages.token}{i:x}"
-        files[f"index/{name}.pf_index"] = _pack(data)
+        files[f"index/{name}.pf_index"] = packed.get(data) or _pack(data)
         chunks.append([start, last, name])
     meta[1] = [[pages.new[name], count] for name, count in meta[1]]
     meta[2] = chunks
     data = cbor2.dumps(meta)
-    meta_name = _name(language, data)
-    for path in [*old_chunks, old_meta]:
+    meta_name = file_name(language, data)
+    for path in replaced:
         path.unlink()
     for old, new in pages.new.items():
         os.replace(folder / "fragment" / f"{old}.pf_fragment",
                    folder / "fragment" / f"{new}.pf_fragment")
-    for name, packed in files.items():
-        (folder / name).write_bytes(packed)
+    (folder / "index").mkdir(exist_ok=True)
+    for name, data_packed in files.items():
+        (folder / name).write_bytes(data_packed)
     (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_pack(data, META_LEVEL))
     entry["languages"][language]["hash"] = meta_name
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                          encoding="utf-8")
-    return tuple(names)
+    (folder / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                encoding="utf-8")
+    return True
 
 
 class _Names(NamedTuple):
@@ -406,7 +429,7 @@ def _fragment_names(folder: Path, pages: list, language: str, chunks: list[bytes
 def pagefind_name(fragment: bytes, language: str) -> str:
     """The name Pagefind gives a page fragment of these (compressed) bytes, unless two of
     a part's pages share its first 7 characters (Pagefind then lengthens one of them)."""
-    data = _unpacked(fragment, "a fragment")
+    data = unpacked(fragment, "a fragment")
     # Pagefind writes each byte of the SHA-1 digest as hex without a leading zero
     digest = "".join(f"{byte:x}" for byte in hashlib.sha1(data).digest())
     return f"{language}_{digest[:7]}"

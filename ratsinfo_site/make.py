@@ -200,8 +200,8 @@ def make_files(config: SiteConfig, cache_dir: Path | None, sources: list[Source]
                                          [manifest.contents[page] for page in p.pages])
                        for p in parts}
             spare_parts = spare.parts if spare else None
-            with _index_meanwhile(out, previous, spare_parts, parts, digests, report,
-                                  cache_dir) as indexing:
+            with _index_meanwhile(out, previous, spare_parts, parts, digests,
+                                  manifest.contents, report, cache_dir) as indexing:
                 for path, source in _copied_files(archive, urls):  # not read into memory
                     out.copy(path, source)
                     manifest.copies.append(path)
@@ -228,18 +228,20 @@ def index(done: Made, report: Report | None, cache_dir: Path | None) -> list[Par
     if done.indexed is not None:  # while the data files were made
         return done.indexed
     return _index(done.out, done.previous, done.spare_parts, done.parts, done.digests,
-                  report, cache_dir)
+                  done.manifest.contents, report, cache_dir)
 
 
 def _index(out: OutputWriter, previous: Manifest, spare: dict[str, str] | None,
-           parts: list[Part], digests: dict[str, str], report: Report | None,
-           cache_dir: Path | None, staged: Callable[[], None] = lambda: None) -> list[Part]:
+           parts: list[Part], digests: dict[str, str], contents: dict[str, str],
+           report: Report | None, cache_dir: Path | None,
+           staged: Callable[[], None] = lambda: None) -> list[Part]:
     return build_search_index(
         out.path, CONTENT_LANGUAGE, parts,
         lambda p: previous.reusable_part(p.name, digests[p.name], BUNDLE),
         stage(report, "search", len(parts)), previous.bundle(BUNDLE),
         lambda p: spare is not None and out.spare_kept and spare.get(p.name) == digests[p.name],
-        cache_dir, staged)
+        cache_dir, staged,
+        lambda p: [page for page in p.pages if previous.contents.get(page) != contents[page]])
 
 
 @dataclass
@@ -271,8 +273,8 @@ class _Indexing:
 
 
 def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str] | None,
-                     parts: list[Part], digests: dict[str, str], report: Report | None,
-                     cache_dir: Path | None) -> _Indexing:
+                     parts: list[Part], digests: dict[str, str], contents: dict[str, str],
+                     report: Report | None, cache_dir: Path | None) -> _Indexing:
     """Start indexing the changed parts in a thread while the data files are made, where
     they are few and fit in memory beside this process (as making them grows it) and the
     one waiting for it: an edit's part (4 s at 10,000 resolutions) then overlaps the data
@@ -289,8 +291,8 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
         return _Indexing()
     staged = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(_index, out, previous, spare, parts, digests, report, cache_dir,
-                         staged.set)
+    future = pool.submit(_index, out, previous, spare, parts, digests, contents, report,
+                         cache_dir, staged.set)
     pool.shutdown(wait=False)  # its thread ends with the task
     future.add_done_callback(lambda _: staged.set())  # also where nothing was staged
     return _Indexing(future, indexing_mb(changed), staged)

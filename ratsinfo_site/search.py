@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pagefind.index import IndexConfig
 
+from ratsinfo_site import patch
 from ratsinfo_site.chunks import pagefind_name, split_part
 from ratsinfo_site.errors import ToolError
 from ratsinfo_site.files import link_or_copy, read_cache, write_cache
@@ -214,8 +215,9 @@ class _Turns:
 
 
 async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, Path],
-                 progress: Callable[[int], None] | None, cache_dir: Path | None,
-                 staged: Callable[[], None], known: dict[str, str]) -> None:
+                 changed: Callable[[Part], list[str]], progress: Callable[[int], None] | None,
+                 cache_dir: Path | None, staged: Callable[[], None],
+                 known: dict[str, str]) -> None:
     scripts = await _scripts(language, cache_dir)
     slots, turns = asyncio.Semaphore(PARTS_AT_ONCE), _Turns()
     done = 0
@@ -224,13 +226,22 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
         nonlocal done
         output = site / BUNDLE / part.name
         async with slots:
-            if part.name in seeds:
-                _seed(seeds[part.name], output, language)
-            await _index_part(site, part, output, language, scripts, turns, staged)
+            found, pages = None, changed(part) if part.name in seeds else []
+            if 0 < len(pages) <= patch.PATCH_PAGES:  # a part of the last build, few pages changed
+                staged()
+                found = await patch.patch_part(seeds[part.name], output, part.pages, pages,
+                                         seeds[part.name].parent.parent, site, language,
+                                         _staging_root())
+            if found is None:
+                if part.name in seeds:
+                    _seed(seeds[part.name], output, language)
+                await _index_part(site, part, output, language, scripts, turns, staged)
         # the next part's Pagefind process starts meanwhile (this one has ended)
-        if part.name in seeds:
+        if found is None and part.name in seeds:
             await asyncio.to_thread(_prune, output)
-        if found := await asyncio.to_thread(split_part, output, language):
+        if found is None:
+            found = await asyncio.to_thread(split_part, output, language)
+        if found:
             known[part.name] = "\n".join(found)  # its words, for the word map
         for name in UNUSED:
             (output / name).unlink(missing_ok=True)
@@ -283,7 +294,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
                        previous: Path | None = None,
                        kept: Callable[[Part], bool] | None = None,
                        cache_dir: Path | None = None,
-                       staged: Callable[[], None] = lambda: None) -> list[Part]:
+                       staged: Callable[[], None] = lambda: None,
+                       changed: Callable[[Part], list[str]] = lambda part: []) -> list[Part]:
     """Index each part below ``site/pagefind/<part>/``; returns the parts it indexed.
 
     ``reuse(part)`` may name the folder of an unchanged part from the last build: its
@@ -291,6 +303,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     bundle: a changed part starts from the files of its namesake there. ``kept(part)``
     says that ``site`` holds the part already (the reused output before last).
     ``cache_dir`` keeps what is worth keeping between builds (see _scripts).
+    ``changed(part)`` names the pages of a changed part whose bytes changed since the last
+    build: where they are few, its part there is patched for them (see patch.py).
     ``staged()`` is called as each part's pages go to Pagefind: what this process had
     to do for them, under the interpreter lock, is done then. The map of which part
     holds which word (word_map.py) is written anew.
@@ -316,7 +330,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     if todo:
         # A thread of its own, so a caller that already runs an event loop can build too.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            indexing = _index(site, todo, language, seeds, progress, cache_dir, staged, known)
+            indexing = _index(site, todo, language, seeds, changed, progress, cache_dir,
+                              staged, known)
             pool.submit(asyncio.run, indexing).result()
     if parts:  # (none: nothing public yet, no bundle)
         write_word_map(bundle, part_words(bundle, [p.name for p in parts], language, known,

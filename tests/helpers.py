@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.server
+import json
 import re
 import shutil
 import signal
@@ -18,6 +19,16 @@ from urllib.error import HTTPError
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import urlopen
 
+import cbor2
+
+from ratsinfo_site.chunks import (
+    chunk_files,
+    decode_pages,
+    metadata_file,
+    read_metadata,
+    unpacked,
+    word_entries,
+)
 from ratsinfo_site.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,6 +116,51 @@ def copy_example(root: Path) -> Site:
 def index_parts(public: Path) -> list[Path]:
     """The folders of the search index's parts (pagefind/ also holds the word map)."""
     return sorted(entry.parent for entry in (public / "pagefind").glob("*/pagefind-entry.json"))
+
+
+def index_contents(public: Path) -> dict[str, dict]:
+    """What each index part holds, each page by its address (Pagefind numbers pages in
+    its own order, and its files are not byte-stable): pages with their word counts and
+    fragments, filters, sorts, and every word's positions and metadata field positions
+    on each page, with the forms it is listed under; and the files its metadata does
+    not name (left over)."""
+    found = {}
+    for part in index_parts(public):
+        meta = read_metadata(metadata_file(part, "de"))
+        fragments = [json.loads(unpacked((part / "fragment" / f"{name}.pf_fragment")
+                                         .read_bytes(), name)) for name, _ in meta[1]]
+        urls = [fragment["url"] for fragment in fragments]
+        filters = {}
+        for name, file in meta[3]:
+            _, values = cbor2.loads(unpacked((part / "filter" / f"{file}.pf_filter")
+                                             .read_bytes(), file))
+            filters[name] = {value: sorted(urls[page] for page in pages)
+                             for value, pages in values}
+        words = {}
+        for path in chunk_files(part, meta):
+            for word, data, _ in word_entries(unpacked(path.read_bytes(), path.name)):
+                _, own, variants = cbor2.loads(data)
+                pages: dict[str, tuple[set, set]] = {}
+                for _, listed in [("", own), *variants]:
+                    for page, (places, fields) in decode_pages(listed).items():
+                        at, named = pages.setdefault(urls[page], (set(), set()))
+                        at.update(places)
+                        named.update((meta[5][field], place) for field, place in fields)
+                forms = sorted(form for form, listed in [("", own), *variants] if listed)
+                words[word] = ({url: (sorted(a), sorted(n)) for url, (a, n) in pages.items()},
+                               forms)
+        named = {f"fragment/{name}.pf_fragment" for name, _ in meta[1]} | {
+            f"filter/{file}.pf_filter" for _, file in meta[3]} | {
+            p.relative_to(part).as_posix() for p in chunk_files(part, meta)}
+        found[part.name] = {
+            "unlisted": sorted(p.relative_to(part).as_posix() for p in part.glob("*/*")
+                               if p.relative_to(part).as_posix() not in named),
+            "pages": {url: (count, fragment) for url, fragment, (_, count)
+                      in zip(urls, fragments, meta[1], strict=True)},
+            "filters": filters, "sorts": {name: [urls[p] for p in pages]
+                                          for name, pages in meta[4]},
+            "fields": meta[5], "words": words}
+    return found
 
 
 def checksums(folder: Path) -> dict[str, str]:

@@ -147,7 +147,7 @@ def test_a_page_is_listed_under_one_form_of_a_word_with_all_its_positions(
         old, new = cbor2.loads(data), cbor2.loads(after)
         assert new[0] == word
         assert positions(new) == positions(old), word
-        listed = [page for lst in lists(new) for page in chunks._pages(lst)]
+        listed = [page for lst in lists(new) for page in chunks.decode_pages(lst)]
         assert len(listed) == len(set(listed)), word  # each page in one list
         assert [v[0] for v in new[2]] == [v[0] for v in old[2] if v[0] in
                                           {form for form, pages in new[2]}]
@@ -163,7 +163,7 @@ def positions(entry: list) -> set[tuple]:
     """Every (page, weight, position) and (page, field, position) of a word's forms."""
     found = set()
     for lst in lists(entry):
-        for page, (locs, fields) in chunks._pages(lst).items():
+        for page, (locs, fields) in chunks.decode_pages(lst).items():
             found |= {(page, "w", *p) for p in locs} | {(page, "f", *p) for p in fields}
     return found
 

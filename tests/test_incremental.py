@@ -20,7 +20,7 @@ from ratsinfo_site import make, parts, write
 from ratsinfo_site.build import build
 from ratsinfo_site.config import load_config
 from ratsinfo_site.errors import BuildError, Problem
-from tests.helpers import REPO, checksums, copy_example, serve
+from tests.helpers import REPO, checksums, copy_example, index_contents, serve
 
 
 def run_build(root: Path, use_cache: bool = True):
@@ -156,8 +156,8 @@ def test_editing_one_resolution_rebuilds_only_what_depends_on_it(example: Path, 
     assert "Zauberwortquokka" in (example / "public/beschluesse/2022-7-072/index.html").read_text()
     cold = cold_copy(example, tmp_path) / "public"
     assert site_files(example / "public") == site_files(cold)
-    # the re-indexed part started from the last one's files: none of them is left over
-    assert fragments(example / "public") == fragments(cold)
+    # the changed part holds what a cold build's holds, and no file of the last one over
+    assert index_contents(example / "public") == index_contents(cold)
     # and Pagefind wrote only the edited page's fragment: the others are the last build's
     written = [p for p in (example / "public/pagefind").glob("*/fragment/*")
                if p.stat().st_ino not in seen]
@@ -237,7 +237,7 @@ def test_an_edit_is_indexed_while_the_data_files_are_made(example: Path, tmp_pat
     assert result.index_parts == 1
     cold = cold_copy(example, tmp_path) / "public"
     assert site_files(example / "public") == site_files(cold)
-    assert fragments(example / "public") == fragments(cold)
+    assert index_contents(example / "public") == index_contents(cold)
 
 
 def test_an_edit_is_indexed_after_the_data_files_where_memory_is_short(
@@ -285,11 +285,6 @@ def test_data_files_failing_while_the_index_is_made_leave_the_output_as_it_was(
     monkeypatch.undo()
     run_build(example)
     assert site_files(example / "public") == site_files(cold_copy(example, tmp_path) / "public")
-
-
-def fragments(public: Path) -> list[str]:
-    """Pagefind's page fragments (named by their content) of every index part."""
-    return sorted(p.name for p in (public / "pagefind").glob("*/fragment/*"))
 
 
 def test_a_new_title_remakes_the_data_files_that_show_it(tmp_path):
@@ -425,7 +420,7 @@ def test_the_output_before_last_is_reused_without_touching_the_live_output(examp
     assert "Zauberwortquokka" in (public / "beschluesse/2022-7-072/index.html").read_text()
     cold = cold_copy(example, tmp_path) / "public"
     assert site_files(public) == site_files(cold)
-    assert fragments(public) == fragments(cold)
+    assert index_contents(public) == index_contents(cold)
     assert sorted(p.relative_to(public) for p in public.rglob("*") if p.is_dir()) == \
         sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_dir())  # no empty folder
 
@@ -468,7 +463,7 @@ def test_the_first_rebuild_works_in_a_copy_of_the_live_output(example: Path, tmp
     assert not list(example.glob(".public.clone-*"))
     cold = cold_copy(example, tmp_path) / "public"
     assert site_files(public) == site_files(cold)
-    assert fragments(public) == fragments(cold)
+    assert index_contents(public) == index_contents(cold)
 
 
 def test_a_file_gone_from_the_live_output_makes_the_copy_give_way(example: Path, tmp_path,

@@ -1139,7 +1139,9 @@ def test_a_part_that_cannot_be_indexed_fails_the_build_with_a_message_not_a_trac
     import errno
 
     import ratsinfo_site.parts as parts
+    import ratsinfo_site.patch as patch
     monkeypatch.setattr(parts, "MAX_PART_PAGES", 2)
+    monkeypatch.setattr(patch, "PATCH_PAGES", 0)  # each part indexed anew (test_patch.py)
     papers = [site.simple(f"r{n}", f"{2019 + n}/1", f"Radwegeplanung {n}") for n in range(6)]
     assert site.run("build", capsys=capsys).code == 0
     assert len(index_parts(site.public)) == 3
