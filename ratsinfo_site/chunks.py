@@ -409,9 +409,10 @@ def _fragment_names(folder: Path, pages: list, language: str, chunks: list[bytes
 
     The metadata lists every page's fragment by name and word count, ~7.7 bytes a page
     compressed with Pagefind's names (a digest's first 7 hex digits each), ~3.9 with a
-    common start and a counter. The token is a digest of every page's Pagefind name and
-    every word chunk, so a file changed by a build gets a name never used before
-    (browsers may keep files, and Pagefind's names were as safe).
+    common start and a counter. The token is a digest of every page's name (Pagefind's,
+    or the last build's in a patched part, see patch.py) and every word chunk, so a file
+    changed by a build gets a name never used before (browsers may keep files, and
+    Pagefind's names were as safe).
     """
     digest = hashlib.sha256(cbor2.dumps(pages))
     for data in chunks:

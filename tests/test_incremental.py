@@ -59,6 +59,7 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 
 def cold_copy(root: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "cold"
+    shutil.rmtree(copy, ignore_errors=True)  # (the cold copy of an edit before)
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".public.*",
                                                              ".ratsinfo-cache"))
     run_build(copy, use_cache=False)

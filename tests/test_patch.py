@@ -4,6 +4,7 @@ build makes, or, where a patch cannot be sure of that, the part is indexed anew.
 from __future__ import annotations
 
 import contextlib
+import random
 import re
 from pathlib import Path
 
@@ -118,3 +119,39 @@ def test_a_patch_that_cannot_be_written_fails_the_build_with_a_message(
     assert "Traceback" not in err
     assert re.search(r"error: .*ratsinfo-patch-.*: No space left on device", err)
     assert checksums(example / "public") == before
+
+
+def test_edits_in_a_row_keep_the_patched_part_as_a_cold_build_indexes_it(
+        example: Path, tmp_path: Path, indexed_anew: list[str]):
+    """Edits of every kind, one build after another, each part patched from the last
+    patched one: words added and taken out (umlauts, compounds, amounts), lines swapped,
+    titles, results, types and topics changed."""
+    rng = random.Random(7)
+    words = ["Zauberwort", "Gründen", "Ölpreis", "Straßenbau", "der", "2024", "50.000 €",
+             "Kyffhäuserkreis", "Schulen", "Fachwerkhaus"]
+    papers = sorted((example / "content/resolutions").rglob("*.md"))
+    fields = [("result: angenommen", "result: abgelehnt"), ("topics: [", "topics: [Neuthema, "),
+              ("type: Beschlussvorlage", "type: Mitteilungsvorlage")]
+    for _ in range(5):
+        for paper in rng.sample(papers, 2):
+            text = paper.read_text("utf-8")
+            front, body = text.split("\n---\n", 1)
+            lines = body.split("\n")
+            at = rng.randrange(len(lines))
+            kind = rng.choice(["add", "drop", "swap", "field"])
+            if kind == "add":
+                lines.insert(at, " ".join(rng.choices(words, k=rng.randint(1, 6))) + ".")
+            elif kind == "drop":
+                del lines[at]
+            elif kind == "swap":
+                other = rng.randrange(len(lines))
+                lines[at], lines[other] = lines[other], lines[at]
+            else:
+                old, new = rng.choice([f for f in fields if f[0] in front] or [("", "")])
+                front = front.replace(old, new, 1)
+            paper.write_text(front + "\n---\n" + "\n".join(lines), "utf-8")
+        indexed_anew.clear()
+        run_build(example)
+        assert indexed_anew == []
+        assert index_contents(example / "public") == \
+            index_contents(cold_copy(example, tmp_path) / "public")
