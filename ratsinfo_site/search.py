@@ -335,7 +335,7 @@ def build_search_index(site: Path, language: str, parts: list[Part],
             pool.submit(asyncio.run, indexing).result()
     if parts:  # (none: nothing public yet, no bundle)
         write_word_map(bundle, part_words(bundle, [p.name for p in parts], language, known,
-                                          cache_dir))
+                                          cache_dir), previous, cache_dir)
     return todo
 
 

@@ -23,13 +23,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ratsinfo_site.chunks import index_words, metadata_file
-from ratsinfo_site.files import read_cache, write_cache
+from ratsinfo_site.files import link_or_copy, read_cache, write_cache
 
 FOLDER = "words"  # below the search bundle: pagefind/words/
 LISTING = "index.json"
 CHUNK_BYTES = 16_000  # a chunk's JSON, uncompressed: ~4 KB as a server compresses it
 CACHE = "part-words.pickle"  # each part's words, by its metadata file's name
 CACHE_KEY = "part-words 2"
+MAP_CACHE = "word-map.pickle"  # the digest of the last map's listing, by its parts' words
 ALL = "*"  # a word in every part the map knows
 
 
@@ -64,9 +65,37 @@ def _utf16(word: str) -> bytes:
     return word.encode("utf-16-be", "surrogatepass")
 
 
-def write_word_map(bundle: Path, parts: dict[str, str]) -> None:
+def write_word_map(bundle: Path, parts: dict[str, str], previous: Path | None = None,
+                   cache_dir: Path | None = None) -> None:
     """Write the map of ``parts`` (part name → its words, one a line) into
-    ``bundle/words/``, anew."""
+    ``bundle/words/``, anew; or, where ``previous`` (the last build's bundle) holds the
+    map of the very same words (as ``cache_dir`` says), link its files: most edits add
+    no word to their part (0.4 s at 10,000 resolutions)."""
+    made_from = _digest(parts)
+    folder = bundle / FOLDER
+    shutil.rmtree(folder, ignore_errors=True)  # of the output before last: unlinked
+    kept = read_cache(cache_dir / MAP_CACHE, made_from) if cache_dir else None
+    old = previous / FOLDER if previous else None
+    if kept and old and (old / LISTING).is_file() and _digest((old / LISTING).read_bytes()) == kept:
+        folder.mkdir(parents=True)
+        for path in old.iterdir():
+            link_or_copy(path, folder / path.name)
+        return
+    listing = _write_map(folder, parts)
+    if cache_dir:
+        write_cache(cache_dir / MAP_CACHE, made_from, _digest(listing))
+
+
+def _digest(value: dict[str, str] | bytes) -> str:
+    h = hashlib.sha256()
+    for piece in ([value] if isinstance(value, bytes) else
+                  (f"{name}\0{words}\0".encode() for name, words in value.items())):
+        h.update(piece)
+    return h.hexdigest()
+
+
+def _write_map(folder: Path, parts: dict[str, str]) -> bytes:
+    """Write the map of ``parts`` into the empty ``folder``; returns its listing's bytes."""
     names = list(parts)
     holders: dict[str, int] = {}  # word → its parts, a bit each
     for index, name in enumerate(names):
@@ -94,8 +123,6 @@ def write_word_map(bundle: Path, parts: dict[str, str]) -> None:
         size += len(word) + 8
     if entries:
         chunks.append((entries, within))
-    folder = bundle / FOLDER
-    shutil.rmtree(folder, ignore_errors=True)  # of the output before last: unlinked
     folder.mkdir(parents=True)
     listing = []
     # the parts' names count: a listing of one build never reads another's chunk
@@ -105,6 +132,7 @@ def write_word_map(bundle: Path, parts: dict[str, str]) -> None:
         name = hashlib.sha256(salt + data).hexdigest()[:12]
         (folder / f"{name}.json").write_bytes(data)
         listing.append([entries[0][0], name, code(within)])
-    (folder / LISTING).write_text(
-        json.dumps({"parts": names, "chunks": listing}, ensure_ascii=False,
-                   separators=(",", ":")), encoding="utf-8")
+    data = json.dumps({"parts": names, "chunks": listing}, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    (folder / LISTING).write_bytes(data)
+    return data

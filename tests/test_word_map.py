@@ -61,6 +61,21 @@ def test_the_map_is_written_anew_and_names_its_chunks_by_their_content(tmp_path)
     assert read_map(tmp_path)[1]["weg"] == {"2020-01-2020-12"}
 
 
+def test_the_map_of_the_same_words_is_taken_over_from_the_last_build(tmp_path):
+    last, bundle, cache = tmp_path / "last", tmp_path / "new", tmp_path / "cache"
+    write_word_map(last, PARTS, None, cache)
+    files = {p.name: p.stat().st_ino for p in (last / "words").iterdir()}
+    write_word_map(bundle, dict(PARTS), last, cache)
+    assert {p.name: p.stat().st_ino for p in (bundle / "words").iterdir()} == files
+    more = {**PARTS, "2021-01-2021-06": PARTS["2021-01-2021-06"] + "\nzauberwort"}
+    write_word_map(last, more, bundle, cache)  # a word more: made anew
+    assert read_map(last)[1]["zauberwort"] == {"2021-01-2021-06"}
+    assert not {p.stat().st_ino for p in (last / "words").iterdir()} & set(files.values())
+    (last / "words" / "index.json").write_text("{}")  # not the map the cache describes
+    write_word_map(bundle, more, last, cache)
+    assert read_map(bundle)[1]["zauberwort"] == {"2021-01-2021-06"}
+
+
 def test_a_build_maps_the_words_pagefind_indexed_and_keeps_them_for_the_next(
         tmp_path, capsys):
     site = copy_example(tmp_path)
