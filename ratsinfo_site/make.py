@@ -277,12 +277,14 @@ def _index_meanwhile(out: OutputWriter, previous: Manifest, spare: dict[str, str
                      report: Report | None, cache_dir: Path | None) -> _Indexing:
     """Start indexing the changed parts in a thread while the data files are made, where
     they are few and fit in memory beside this process (as making them grows it) and the
-    one waiting for it: an edit's part (4 s at 10,000 resolutions) then overlaps the data
-    files (1.5 s), which leave most of the cores idle. Not started where the parts are
-    indexed after them (a cold build: ``index``).
+    one waiting for it: an edit's part (at 10,000 resolutions patched in ~0.8 s, see
+    patch.py, or indexed anew in 4 s) then overlaps the data files (1.5 s), which leave
+    most of the cores idle. Not started where the parts are indexed after them (a cold
+    build: ``index``).
 
-    The data files wait until the changed pages are with Pagefind (0.4 s): the thread's
-    own work for them (seeding, staging) took twice as long beside theirs.
+    The data files wait until the changed pages are with Pagefind (0.4 s), or a patch has
+    begun: the thread's own work for them (seeding, staging) took twice as long beside
+    theirs.
     """
     changed = [p for p in parts if digests[p.name] != previous.parts.get(p.name)]
     own = memory_mb()
