@@ -229,9 +229,9 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
             found, pages = None, changed(part) if part.name in seeds else []
             if 0 < len(pages) <= patch.PATCH_PAGES:  # a part of the last build, few pages changed
                 staged()
-                found = await patch.patch_part(seeds[part.name], output, part.pages, pages,
-                                         seeds[part.name].parent.parent, site, language,
-                                         _staging_root())
+                found = await patch.patch_part(
+                    seeds[part.name], output, part.pages, pages,
+                    seeds[part.name].parent.parent, site, language, _staging_root())
             if found is None:
                 if part.name in seeds:
                     _seed(seeds[part.name], output, language)
@@ -307,7 +307,8 @@ def build_search_index(site: Path, language: str, parts: list[Part],
     build: where they are few, its part there is patched for them (see patch.py).
     ``staged()`` is called as each part's pages go to Pagefind: what this process had
     to do for them, under the interpreter lock, is done then. The map of which part
-    holds which word (word_map.py) is written anew.
+    holds which word (word_map.py) is written anew, or taken over from the last build
+    where the parts' words are the same.
     """
     bundle = site / BUNDLE
     names = {part.name for part in parts}
