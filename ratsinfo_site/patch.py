@@ -8,10 +8,12 @@ its new ones, the page gets its new word count, filters and fragment, and the wo
 cut into chunks again (chunks.write_words), a chunk that came out the same keeping its
 compressed bytes.
 
-A patch is given up (None), and the part is indexed anew, where it cannot be sure to
-equal what Pagefind would make: where the old version, indexed again, does not give the
-very fragment the part holds for the page (a page it holds otherwise, or another
-Pagefind), where a page came or went, where a sort's value, read from the page's
+A page new to the part (a new resolution, a new session) is numbered after the part's
+pages and put into its sorts where Pagefind would (see ``_sorted_with``). A patch is given
+up (None), and the part is indexed anew, where it cannot be sure to equal what Pagefind
+would make: where the old version, indexed again, does not give the very fragment the
+part holds for the page (a page it holds otherwise, or another Pagefind), where a page
+went (Pagefind would number the rest anew), where a sort's value, read from the page's
 metadata of that name (the theme gives both from one element), would change the sort, or
 where a filter or metadata field new to the part or a part's files not as expected
 would be needed.
@@ -52,6 +54,7 @@ from ratsinfo_site.files import link_or_copy
 from ratsinfo_site.pagefind_service import QuickService
 
 PATCH_PAGES = 50  # a part with more changed pages than this is indexed anew
+SENTINEL = "/pagefind-"  # the address of each part's sentinel page begins so (search.py)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ class _Small:
     words: dict[str, list]  # word → [word, pages, variants] as Pagefind encodes them
     fields: list[str]  # the metadata fields, as positions number them
     sorts: list[str]
+
+
+_NONE = _Small({}, {}, [], [])  # the index of no page
 
 
 def page_url(page: str) -> str:
@@ -76,23 +82,25 @@ async def patch_part(old: Path, new: Path, pages: tuple[str, ...], changed: list
     ``old_site``) with its ``changed`` pages (output paths, of its ``pages``) as they are
     in ``site`` now; returns the part's words (sorted), or None where it did not (see the
     module's docstring), leaving no ``new`` then."""
-    if not all((old_site / page).is_file() for page in changed):
-        return None  # a page new to the output
+    existing = [page for page in changed if (old_site / page).is_file()]  # else: new
     with tempfile.TemporaryDirectory(prefix="ratsinfo-patch-", dir=staging_root) as staging:
         before, after = Path(staging, "before"), Path(staging, "after")
-        for page in changed:
-            for root, folder in ((old_site, before), (site, after)):
+        for listed, root, folder in ((existing, old_site, before), (changed, site, after)):
+            for page in listed:
                 target = folder / page
                 target.parent.mkdir(parents=True, exist_ok=True)
                 link_or_copy((root / page).absolute(), target, symbolic=True)
         async with QuickService() as service:
-            files = []
-            for folder in (before, after):
+            files: list[list[dict] | None] = []
+            for listed, folder in ((existing, before), (changed, after)):
+                if not listed:
+                    files.append(None)
+                    continue
                 index = await service.create_index(IndexConfig(force_language=language))
                 await index.add_directory(str(folder))
                 files.append(await index.get_files())
     try:
-        was, now = (_small(found, language) for found in files)
+        was, now = (_small(found, language) if found else _NONE for found in files)
         found = await _in_own_process(old, new, pages, was, now, language)
     except (*UNREADABLE, zlib.error):
         found = None
@@ -150,14 +158,22 @@ def _patch(old: Path, new: Path, pages: tuple[str, ...], was: _Small, now: _Smal
     fragments = {name: (old / "fragment" / f"{name}.pf_fragment").read_bytes()
                  for name, _ in meta[1]}
     numbers = {_url(fragments[name]): number for number, (name, _) in enumerate(meta[1])}
-    own = {url for url in numbers if not url.startswith("/pagefind-")}  # not the sentinel
-    if (own != {page_url(page) for page in pages} or len(numbers) != len(meta[1])
-            or set(was.pages) != set(now.pages) or not set(now.pages) <= own):
-        return None  # a page came or went
+    own = {url for url in numbers if not url.startswith(SENTINEL)}
+    added = set(now.pages) - own  # pages new to the part
+    if (own | added != {page_url(page) for page in pages} or len(numbers) != len(meta[1])
+            or set(was.pages) != set(now.pages) - added):
+        return None  # a page went, or one of the part is not indexed
     if not set(now.sorts) <= set(sorts) or not set(now.fields) <= set(fields):
         return None
     placed: dict[int, int] = {}  # a changed page's number in ``now`` → its number in the part
+    for url in sorted(added):  # after the part's pages
+        placed[now.pages[url][0]] = len(meta[1])
+        meta[1].append(["", 0])  # (named below)
+    if added and not _sorted_with(meta, fragments, now, placed):
+        return None
     for url, (number, _, data) in now.pages.items():
+        if url in added:
+            continue
         page = numbers[url]
         if unpacked(fragments[meta[1][page][0]], url) != unpacked(was.pages[url][1], url):
             return None  # the part holds another version of the page than the last output
@@ -185,11 +201,52 @@ def _patch(old: Path, new: Path, pages: tuple[str, ...], was: _Small, now: _Smal
         name = f"{language}_new{placed[number]:x}"  # renamed by write_words
         meta[1][placed[number]] = [name, data["word_count"]]
         new_fragments[name] = fragment
+    entry["languages"][language]["page_count"] = len(meta[1])
     _write_rest(old, new, meta, new_fragments, filters)
     words = sorted(entries.items())
     if not words or not write_words(new, language, entry, meta, words, packed=packed):
         return None
     return tuple(word for word, _ in words)
+
+
+def _sorted_with(meta: list, fragments: dict[str, bytes], now: _Small,
+                 placed: dict[int, int]) -> bool:
+    """Put the pages new to the part (``placed``, numbered after its pages) into its sorts
+    where Pagefind would: by their values (the page's metadata of the sort's name), equal
+    values in the order of the pages' numbers. Pagefind numbers pages as it finds them in
+    the folder search.py gathers them in, and in one in memory (/dev/shm: the newest
+    first) that is in descending order of their addresses, the sentinel first; in a folder
+    on disk the file system's order decides (equal values in no order a build could
+    know). False where the order cannot be told: a page without the value, values
+    Pagefind would compare as numbers."""
+    pages: dict[int, tuple[str, dict]] = {}  # the part's number → address, metadata
+    for number, (name, _) in enumerate(meta[1]):
+        if name:
+            data = json.loads(unpacked(fragments[name], name))
+            pages[number] = (data["url"], data["meta"])
+    for number, _, data in now.pages.values():
+        if number in placed:
+            pages[placed[number]] = (data["url"], data["meta"])
+    for name, order in meta[4]:
+        value = {page: found[name] for page, (_, found) in pages.items() if name in found}
+        if any(page not in value and not pages[page][0].startswith(SENTINEL)
+               for page in [*order, *placed.values()]) or all(map(_number, value.values())):
+            return False
+        for new in sorted(placed.values()):
+            at = next((i for i, page in enumerate(order) if page in value and (
+                value[page] > value[new] or (value[page] == value[new]
+                                             and pages[page][0] < pages[new][0]))),
+                      len(order))
+            order.insert(at, new)
+    return True
+
+
+def _number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _old_entries(old: Path, meta: list) -> tuple[dict[str, bytes], dict[bytes, bytes]]:

@@ -65,9 +65,40 @@ def test_an_edit_patches_its_part_to_what_a_cold_build_indexes(
     assert patched == index_contents(cold_copy(example, tmp_path) / "public")
 
 
-def test_a_page_new_to_the_part_has_it_indexed_anew(example: Path, tmp_path: Path,
-                                                     indexed_anew: list[str]):
+def test_pages_new_to_the_part_are_patched_in_where_pagefind_sorts_them(
+        example: Path, tmp_path: Path, indexed_anew: list[str]):
     edit(example, PAPER, "date: 2022-06-15", "date: 2022-06-16")  # a session of its own
+    # a paper like one there, of the same date: both orders of the sort's tie count
+    text = (example / PAPER).read_text("utf-8").replace('reference: "2022/7/052"',
+                                                        'reference: "2022/7/952"')
+    (example / "content/resolutions/2022/2022-7-952.md").write_text(
+        text.replace("Abfallwirtschaftskonzept", "Wertstoffkonzept")
+        .replace('aliases: ["2021/7/039"]\n', ""), "utf-8")
+    run_build(example)
+    assert indexed_anew == []
+    indexed = index_contents(example / "public")
+    cold = index_contents(cold_copy(example, tmp_path) / "public")
+    if search._staging_root() is None:  # Pagefind orders equal dates as the disk lists them
+        assert ties_as_sets(indexed) == ties_as_sets(cold)
+        return
+    assert indexed == cold
+    [sort] = [part["sorts"]["date"] for part in indexed.values()]
+    assert sort.index("/beschluesse/2022-7-952/") == sort.index("/beschluesse/2022-7-052/") - 1
+
+
+def ties_as_sets(contents: dict[str, dict]) -> dict[str, dict]:
+    """``index_contents`` with each sort's pages of one value as a set."""
+    for part in contents.values():
+        for name, urls in part["sorts"].items():
+            value = {url: part["pages"][url][1]["meta"].get(name) for url in urls}
+            part["sorts"][name] = [(v, {u for u in urls if value[u] == v})
+                                   for v in dict.fromkeys(value[u] for u in urls)]
+    return contents
+
+
+def test_a_page_gone_from_the_part_has_it_indexed_anew(example: Path, tmp_path: Path,
+                                                       indexed_anew: list[str]):
+    edit(example, PAPER, "public: true", "public: false")  # its page goes
     run_build(example)
     assert indexed_anew == [p.name for p in index_parts(example / "public")]
     assert index_contents(example / "public") == \
