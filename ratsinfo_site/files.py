@@ -6,6 +6,7 @@ import hashlib
 import os
 import pickle
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,16 @@ def link_or_copy(source: Path, target: Path, symbolic: bool = False) -> None:
             os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def link_pages(site: Path, pages: Iterable[str], folder: Path) -> None:
+    """Symbolic links to the pages ``pages`` of the output in ``site``, at the same paths
+    below ``folder``, where Pagefind reads them (``folder`` may be on another file system)."""
+    site = site.absolute()
+    for page in pages:
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(site / page, target, symbolic=True)
 
 
 def file_digest(path: Path | str) -> str:

@@ -50,7 +50,7 @@ from ratsinfo_site.chunks import (
     word_entries,
     write_words,
 )
-from ratsinfo_site.files import link_or_copy
+from ratsinfo_site.files import link_or_copy, link_pages
 from ratsinfo_site.pagefind_service import QuickService
 
 PATCH_PAGES = 50  # a part with more changed pages than this is indexed anew
@@ -85,11 +85,8 @@ async def patch_part(old: Path, new: Path, pages: tuple[str, ...], changed: list
     existing = [page for page in changed if (old_site / page).is_file()]  # else: new
     with tempfile.TemporaryDirectory(prefix="ratsinfo-patch-", dir=staging_root) as staging:
         before, after = Path(staging, "before"), Path(staging, "after")
-        for listed, root, folder in ((existing, old_site, before), (changed, site, after)):
-            for page in listed:
-                target = folder / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy((root / page).absolute(), target, symbolic=True)
+        link_pages(old_site, existing, before)
+        link_pages(site, changed, after)
         async with QuickService() as service:
             files: list[list[dict] | None] = []
             for listed, folder in ((existing, before), (changed, after)):
@@ -329,10 +326,10 @@ def _patched_filters(old: Path, meta: list, placed: dict[int, int], now: _Small,
     filter would be new to the part or no page would have it."""
     known = dict(meta[3])
     values: dict[str, dict[str, list[int]]] = {}
+    before: dict[str, bytes] = {}  # each filter's file as the part has it, uncompressed
     for name, hash_ in meta[3]:
-        data = cbor2.loads(unpacked((old / "filter" / f"{hash_}.pf_filter").read_bytes(),
-                                     name))
-        values[name] = {value: pages for value, pages in data[1]}
+        before[name] = unpacked((old / "filter" / f"{hash_}.pf_filter").read_bytes(), name)
+        values[name] = {value: pages for value, pages in cbor2.loads(before[name])[1]}
     gone = set(placed.values())
     for by_value in values.values():
         for value, pages in by_value.items():
@@ -346,12 +343,12 @@ def _patched_filters(old: Path, meta: list, placed: dict[int, int], now: _Small,
                 by_value = values[name]
                 by_value[value] = sorted({*by_value.get(value, []), page})
     written: dict[str, bytes] = {}
-    for i, (name, hash_) in enumerate(meta[3]):
+    for i, (name, _) in enumerate(meta[3]):
         by_value = {value: pages for value, pages in values[name].items() if pages}
         if not by_value:
             return None
         data = cbor2.dumps([name, [[value, pages] for value, pages in by_value.items()]])
-        if data == unpacked((old / "filter" / f"{hash_}.pf_filter").read_bytes(), name):
+        if data == before[name]:
             continue
         new_hash = file_name(language, data)
         if new_hash in known.values() or new_hash in written:

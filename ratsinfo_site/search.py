@@ -20,7 +20,7 @@ from pagefind.index import IndexConfig
 from ratsinfo_site import patch
 from ratsinfo_site.chunks import pagefind_name, split_part
 from ratsinfo_site.errors import ToolError
-from ratsinfo_site.files import link_or_copy, read_cache, write_cache
+from ratsinfo_site.files import link_or_copy, link_pages, read_cache, write_cache
 from ratsinfo_site.incremental import pagefind_binary
 from ratsinfo_site.pagefind_service import QuickService
 from ratsinfo_site.parallel import MEMORY_BUDGET_MB, memory_mb
@@ -49,11 +49,7 @@ STAGING_ROOT = Path("/dev/shm")
 
 def _stage(site: Path, part: Part, staging: Path, language: str) -> None:
     """Links to the part's pages, at their addresses, in a folder of their own."""
-    site = site.absolute()  # the staging folder may be elsewhere (see STAGING_ROOT)
-    for page in part.pages:
-        target = staging / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(site / page, target, symbolic=True)  # Pagefind reads through it
+    link_pages(site, part.pages, staging)  # (which may be elsewhere: see STAGING_ROOT)
     sentinel = staging / f"{BUNDLE}-{part.name}" / "index.html"
     sentinel.parent.mkdir(parents=True, exist_ok=True)
     sentinel.write_text(_sentinel(language), encoding="utf-8")
@@ -237,9 +233,9 @@ async def _index(site: Path, parts: list[Part], language: str, seeds: dict[str, 
                     _seed(seeds[part.name], output, language)
                 await _index_part(site, part, output, language, scripts, turns, staged)
         # the next part's Pagefind process starts meanwhile (this one has ended)
-        if found is None and part.name in seeds:
-            await asyncio.to_thread(_prune, output)
-        if found is None:
+        if found is None:  # indexed anew
+            if part.name in seeds:
+                await asyncio.to_thread(_prune, output)
             found = await asyncio.to_thread(split_part, output, language)
         if found:
             known[part.name] = "\n".join(found)  # its words, for the word map

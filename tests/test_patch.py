@@ -139,10 +139,10 @@ def test_a_patch_that_cannot_be_written_fails_the_build_with_a_message(
 
     before = checksums(example / "public")
 
-    def full_disk(source: Path, target: Path, symbolic: bool = False) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+    def full_disk(site: Path, pages, folder: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder))
 
-    monkeypatch.setattr(patch, "link_or_copy", full_disk)
+    monkeypatch.setattr(patch, "link_pages", full_disk)
     edit(example, PAPER, "rechtzeitig vorzulegen.", "rechtzeitig vorzulegen. Quokka.")
     with contextlib.chdir(example):
         assert main(["build"]) == 1
